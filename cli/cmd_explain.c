@@ -1,0 +1,11 @@
+/* planex explain — not written yet (placeholder while the command is built). */
+#include "cli.h"
+
+int
+cmd_explain(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "planex: explain: not available in this build\n");
+    return PX_EXIT_SYSTEM;
+}

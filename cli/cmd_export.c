@@ -1,0 +1,11 @@
+/* planex export — not written yet (placeholder while the command is built). */
+#include "cli.h"
+
+int
+cmd_export(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "planex: export: not available in this build\n");
+    return PX_EXIT_SYSTEM;
+}

@@ -1,0 +1,11 @@
+/* planex ingest — not written yet (placeholder while the command is built). */
+#include "cli.h"
+
+int
+cmd_ingest(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "planex: ingest: not available in this build\n");
+    return PX_EXIT_SYSTEM;
+}

@@ -1,0 +1,11 @@
+/* planex reextract — not written yet (placeholder while the command is built). */
+#include "cli.h"
+
+int
+cmd_reextract(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "planex: reextract: not available in this build\n");
+    return PX_EXIT_SYSTEM;
+}

@@ -1,0 +1,62 @@
+/*
+ * buf — growable byte buffer, non-owning slice, and allocation helpers.
+ *
+ * Includes nothing from the project; everything else may include it.
+ *
+ * Invariants of struct px_buf:
+ *   - ptr is never NULL (PX_BUF_INIT points at a shared empty string);
+ *   - ptr[len] == '\0' after every operation, so ptr is always a C string;
+ *   - the buffer owns ptr once cap > 0; px_buf_release() frees it.
+ *
+ * struct px_str is a borrowed view: it is never assumed NUL-terminated.
+ *
+ * Out of memory is not an error we recover from in a batch tool: the
+ * px_x* allocators print a message and abort(), so callers never check.
+ */
+#ifndef PX_BUF_H
+#define PX_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+extern char px_buf_empty[];
+
+struct px_buf {
+    char *ptr;
+    size_t len;
+    size_t cap;
+};
+
+#define PX_BUF_INIT {px_buf_empty, 0, 0}
+
+struct px_str {
+    const char *p;
+    size_t len;
+};
+
+void *px_xmalloc(size_t n);
+void *px_xcalloc(size_t n, size_t size);
+void *px_xrealloc(void *p, size_t n);
+char *px_xstrdup(const char *s);
+char *px_xstrndup(const char *s, size_t n);
+
+/* Make room for at least `extra` more bytes (plus the NUL). */
+void px_buf_grow(struct px_buf *b, size_t extra);
+void px_buf_put(struct px_buf *b, const void *data, size_t len);
+void px_buf_puts(struct px_buf *b, const char *s);
+void px_buf_putc(struct px_buf *b, char c);
+void px_buf_printf(struct px_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void px_buf_vprintf(struct px_buf *b, const char *fmt, va_list ap);
+/* Drop the contents but keep the allocation. */
+void px_buf_clear(struct px_buf *b);
+void px_buf_truncate(struct px_buf *b, size_t len);
+/* Free the allocation and reset to PX_BUF_INIT. */
+void px_buf_release(struct px_buf *b);
+/* Hand the heap string to the caller (caller frees with free()); the buffer is reset. */
+char *px_buf_detach(struct px_buf *b, size_t *len);
+
+/* Read a whole file. Returns 0, or -1 with errno set. Caller releases out. */
+int px_read_file(const char *path, struct px_buf *out);
+
+#endif

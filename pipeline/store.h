@@ -1,0 +1,54 @@
+/*
+ * store — the SQLite database: documents, their block stream, and what was
+ * extracted from them.
+ *
+ * Includes doc.h, extract.h, diag.h and sqlite3. Used by the CLI commands
+ * (ingest, export, eval, show, diff, report, merge).
+ *
+ * Rules of the house:
+ *   - prepared statements only, each prepared once per connection;
+ *   - WAL journal, a busy timeout, so two ingests into one file wait for each
+ *     other instead of failing or corrupting it;
+ *   - one transaction per document: a document is stored whole or not at all;
+ *   - documents are keyed by the sha256 of their bytes (unique): the same
+ *     content twice stores nothing new; a changed file at the same path (or
+ *     with the same doc key) replaces its old version in the same transaction.
+ *
+ * Ownership: struct px_store is heap-owned; free with px_store_close().
+ */
+#ifndef PX_STORE_H
+#define PX_STORE_H
+
+#include "diag.h"
+#include "doc.h"
+#include "extract.h"
+
+#include <stdint.h>
+
+struct px_store;
+
+enum px_store_result {
+    PX_STORE_NEW,      /* first time this content and key are seen */
+    PX_STORE_SAME,     /* identical content already stored: nothing written */
+    PX_STORE_REPLACED, /* same doc key, new content: old version replaced */
+};
+
+/* Open (creating the schema if needed). Returns NULL with a diagnostic on failure. */
+struct px_store *px_store_open(const char *path, struct px_diag *dg);
+void px_store_close(struct px_store *st);
+
+/* Is this content (sha256 hex) stored already? 1 yes, 0 no, -1 error. */
+int px_store_has_sha(struct px_store *st, const char *sha256_hex, struct px_diag *dg);
+
+/* Store one document, its blocks and its extraction in one transaction. */
+int px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
+                 const struct px_extraction *ex, enum px_store_result *res,
+                 struct px_diag *dg);
+
+/* The raw sqlite3 handle, for read-only modules (export, diff, report). Borrowed. */
+struct sqlite3 *px_store_db(struct px_store *st);
+
+/* sha256 of a byte range as 64 lowercase hex digits + NUL. */
+void px_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif
