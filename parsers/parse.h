@@ -32,6 +32,17 @@ int px_parse_docx(struct px_doc *doc, struct px_diag *dg);
 /* Guess the format from the bytes first (zip magic, "<html"/"<!DOCTYPE"), then the extension. */
 enum px_format px_sniff_format(const char *path, const unsigned char *data, size_t len);
 
+/*
+ * Post-pass shared by every parser (parsers/tables.c): a table split across
+ * page breaks comes out as one table. A table that starts with the same
+ * header rows as the table before it (nothing but blank space between) is
+ * appended to it without its repeated header; a data row whose number cell
+ * (first column) is empty continues the previous data row, cell by cell,
+ * joined with one space; the row keeps row->continuation = 1. Section rows
+ * (a heading in the number cell or spanning the row) are kept as rows.
+ */
+void px_tables_merge_pages(struct px_doc *doc);
+
 /* Sniff (unless doc->format is set) and run the right parser. */
 int px_parse(struct px_doc *doc, struct px_diag *dg);
 
