@@ -1,11 +1,185 @@
-/* planex ingest — not written yet (placeholder while the command is built). */
+/* planex ingest — parse, normalise, extract and store files or directories. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "cli.h"
+
+#include "ingest.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: planex ingest --db FILE [--rules DIR] [--as-baseline] [-q] PATH...\n"
+    "\n"
+    "Parse, normalise, extract and store each file; directories are walked\n"
+    "recursively in name order (hidden entries skipped; .txt .md .html .htm .docx\n"
+    "and files that look like HTML or DOCX). Content stored already is skipped;\n"
+    "a changed file with the same name replaces its old version.\n"
+    "\n"
+    "options:\n"
+    "  --db FILE        the database (created if missing)\n"
+    "  --rules DIR      rule files (default: $PLANEX_RULES or the built-in rules)\n"
+    "  --as-baseline    mark the documents as national baselines\n"
+    "  -q, --quiet      no progress line and no summary\n"
+    "  -h, --help       this help\n"
+    "\n"
+    "exit codes: 0 every file ingested (unchanged counts), 1 some files refused,\n"
+    "2 usage error, 3 system failure\n";
+
+struct opts {
+    const char *db;
+    const char *rules;
+    int as_baseline;
+    int quiet;
+};
+
+struct tally {
+    size_t count[PX_INGEST_REFUSED + 1];
+    size_t bytes;
+    struct timespec t0;
+};
+
+static double
+seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static double
+mb_per_s(const struct tally *t)
+{
+    double s = seconds_since(&t->t0);
+    return s > 0 ? (double)t->bytes / 1e6 / s : 0;
+}
+
+static const char *
+base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static void
+progress(const struct tally *t, size_t i, size_t n, const char *path)
+{
+    fprintf(stderr, "\r\033[K[%zu/%zu] %.1f MB/s %s", i, n, mb_per_s(t), base_name(path));
+    fflush(stderr);
+}
+
+static void
+summary(const struct tally *t)
+{
+    fprintf(stderr,
+            "ingested %zu new, %zu replaced, %zu unchanged, %zu refused in %.2f s (%.1f MB/s)\n",
+            t->count[PX_INGEST_NEW], t->count[PX_INGEST_REPLACED], t->count[PX_INGEST_SAME],
+            t->count[PX_INGEST_REFUSED], seconds_since(&t->t0), mb_per_s(t));
+}
+
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+    static const struct option longs[] = {
+        {"db", required_argument, NULL, 'd'},    {"rules", required_argument, NULL, 'r'},
+        {"as-baseline", no_argument, NULL, 'b'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+qh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'r':
+            o->rules = optarg;
+            break;
+        case 'b':
+            o->as_baseline = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        default:
+            return cli_usage_error("ingest", "unknown option or missing argument '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (!o->db)
+        return cli_usage_error("ingest", "missing '--db FILE'");
+    if (optind >= argc)
+        return cli_usage_error("ingest", "no file or directory to ingest");
+    return 0;
+}
+
+/* Ingest every file; diagnostics are printed as they come. Returns an exit code. */
+static int
+ingest_all(struct px_ingest *ig, char **files, size_t n, const struct opts *o, struct tally *t,
+           struct px_diag *dg)
+{
+    int show = !o->quiet && isatty(STDERR_FILENO);
+    dg->echo = show ? NULL : stderr; /* with a progress line, print between updates */
+    for (size_t i = 0; i < n; i++) {
+        if (show)
+            progress(t, i + 1, n, files[i]);
+        enum px_ingest_result res;
+        size_t bytes;
+        int rc = px_ingest_file(ig, files[i], &res, &bytes, dg);
+        if (show && px_diag_count(dg, PX_WARNING)) {
+            fputs("\r\033[K", stderr);
+            px_diag_print(stderr, dg, PX_WARNING);
+        }
+        px_diag_clear(dg);
+        if (rc < 0)
+            return PX_EXIT_SYSTEM;
+        t->count[res]++;
+        t->bytes += bytes;
+    }
+    if (show)
+        fputs("\r\033[K", stderr);
+    return t->count[PX_INGEST_REFUSED] ? PX_EXIT_BAD_INPUT : PX_EXIT_OK;
+}
 
 int
 cmd_ingest(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "planex: ingest: not available in this build\n");
-    return PX_EXIT_SYSTEM;
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return PX_EXIT_OK;
+    }
+    struct opts o = {0};
+    int rc = parse_opts(argc, argv, &o);
+    if (rc)
+        return rc;
+    struct px_diag dg;
+    px_diag_init(&dg);
+    dg.echo = stderr;
+    struct tally t = {0};
+    clock_gettime(CLOCK_MONOTONIC, &t.t0);
+    char **files;
+    size_t nfiles;
+    size_t missing = px_ingest_list(argv + optind, (size_t)(argc - optind), &files, &nfiles, &dg);
+    t.count[PX_INGEST_REFUSED] = missing;
+    px_diag_clear(&dg);
+    struct px_store *st = px_store_open(o.db, &dg);
+    struct px_ingest *ig = st ? px_ingest_new(st, o.rules, o.as_baseline, &dg) : NULL;
+    if (!ig) {
+        rc = PX_EXIT_SYSTEM;
+    } else {
+        rc = ingest_all(ig, files, nfiles, &o, &t, &dg);
+        if (rc != PX_EXIT_SYSTEM && missing)
+            rc = PX_EXIT_BAD_INPUT;
+        if (!o.quiet)
+            summary(&t);
+    }
+    px_ingest_free(ig);
+    px_store_close(st);
+    px_ingest_list_free(files, nfiles);
+    px_diag_release(&dg);
+    return rc;
 }

@@ -1,8 +1,1204 @@
-/* Placeholder: this module is being written; every entry point reports that. */
-#include "parse.h"
+/*
+ * docx — Word .docx in, block stream out (libzip + xmlTextReader).
+ *
+ * The container: the zip is opened read-only from memory and only the parts
+ * the text needs are read: [Content_Types].xml (to confirm a Word document),
+ * word/document.xml, word/numbering.xml, word/styles.xml and
+ * word/footnotes.xml. Every part is bounded (entry count, uncompressed size
+ * per part and in total, compression ratio) from its zip header AND while it
+ * inflates, because a header can lie. Headers and footers are never read.
+ *
+ * The body: document.xml is streamed (no DOM); paragraphs become blocks,
+ * tables become PX_BLOCK_TABLE with the grid filled (w:gridSpan: the first
+ * slot holds the text, the others are empty, as a text table shows them;
+ * w:vMerge: continued slots of data rows repeat the text of the first cell,
+ * header rows leave them empty since their text is read by stacking header
+ * rows). Automatic numbering is rendered from numbering.xml/styles.xml
+ * (docx_numbering.c), and every paragraph is typed through the shared marker
+ * rules (numbering.h), so a DOCX gives the block stream its text version gives.
+ *
+ * Spans: offsets are in the extracted text stream, which is the
+ * concatenation of every block's text followed by '\n'; a table contributes
+ * its cells instead, each followed by '\t' ('\n' after the last cell of a
+ * row). Marker numbers are not part of the stream. span.line is the XML line
+ * of the element in its part; locator is "p<N>" (N = 1-based index of the
+ * w:p in document.xml), "t<T>" for the T-th top-level table, "fn<ID>" for a
+ * footnote. Diagnostics name `file.docx:word/document.xml:p<N>`.
+ */
+#include "docx_internal.h"
+#include "numbering.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <zip.h>
+
+/* A DOCX has a few dozen entries; thousands is a hostile archive. */
+#define MAX_ENTRIES 10000
+/* The largest real document.xml we have met is a few MiB; 64 MiB is ample. */
+#define MAX_PART ((uint64_t)64 << 20)
+#define MAX_TOTAL ((uint64_t)128 << 20)
+/* XML compresses ~10:1 to 30:1; past 200:1 on a big part it is a zip bomb. */
+#define BOMB_RATIO 200
+#define BOMB_MIN ((uint64_t)1 << 20)
+/* Tables wider than this are not plans; it bounds the merge bookkeeping. */
+#define MAX_COLS 256
+/* Header cells are short labels ("Cơ quan chủ trì"). */
+#define HEADER_CELL_MAX 80
+
+/* ---------------------------------------------------------------- state -- */
+
+struct para {
+    struct px_buf text;
+    char *style; /* w:pStyle (xmlFree) or NULL */
+    long num_id;
+    int ilvl;
+    int has_num; /* the paragraph's own w:numPr (numId 0 there removes numbering) */
+    int outline; /* own w:outlineLvl, -1 unset */
+    int any_text, nonbold, unset_bold;
+    int nested; /* text-box paragraphs inside this one */
+    unsigned long index;
+    uint32_t line;
+};
+
+struct tbuild {
+    struct px_table *t;
+    struct px_row *row;
+    int all_header; /* every row so far is a header row */
+    int row_header; /* w:tblHeader on the current row */
+    int grid_before, grid_after, cells_in_row;
+    struct px_buf cell;
+    int span, vmerge; /* vmerge: 0 none, 1 restart, 2 continue */
+    uint32_t line, cell_line;
+    size_t vm_origin[MAX_COLS];   /* 1 + row index of the cell a vertical merge started in */
+    unsigned char cont[MAX_COLS]; /* continued slots of the current row */
+};
+
+struct footnote {
+    long id;
+    char *text; /* arena-owned */
+    uint32_t line;
+};
+
+struct dx {
+    struct px_doc *doc;
+    struct px_diag *dg;
+    struct px_docx_defs *defs;
+    xmlTextReaderPtr r;
+    struct px_docx_xmlerr err;
+    const char *path;
+    int in_p, in_ppr, in_rpr, in_t, in_run;
+    int run_bold, run_cstyle;
+    struct para p;
+    unsigned long npara;
+    int tbl_depth;
+    unsigned long ntables;
+    struct tbuild tb;
+    struct px_buf marker;
+    long *fn_refs;
+    size_t nfn_refs, fn_cap;
+    long title_block; /* index of the block from a "Title" paragraph, -1 none */
+};
+
+static const char *
+node_name(xmlTextReaderPtr r)
+{
+    const xmlChar *n = xmlTextReaderConstLocalName(r);
+    return n ? (const char *)n : "";
+}
+
+/* w: elements (transitional or strict) and m:t of equations carry text; a:t of drawings does not.
+ */
+static int
+text_namespace(xmlTextReaderPtr r)
+{
+    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+    return ns && (strstr(ns, "wordprocessingml") || strstr(ns, "/math"));
+}
+
+static long
+attr_long(xmlTextReaderPtr r, const char *local, long dflt)
+{
+    char *v = px_docx_attr(r, local);
+    if (!v)
+        return dflt;
+    char *end;
+    long n = strtol(v, &end, 10);
+    xmlFree(v);
+    return end == v ? dflt : n;
+}
+
+static void
+put_utf8(struct px_buf *b, uint32_t c)
+{
+    char s[4];
+    size_t n;
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        c = 0xFFFD;
+    if (c < 0x80) {
+        s[0] = (char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        s[0] = (char)(0xC0 | (c >> 6));
+        s[1] = (char)(0x80 | (c & 0x3F));
+        n = 2;
+    } else if (c < 0x10000) {
+        s[0] = (char)(0xE0 | (c >> 12));
+        s[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        s[2] = (char)(0x80 | (c & 0x3F));
+        n = 3;
+    } else {
+        s[0] = (char)(0xF0 | (c >> 18));
+        s[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        s[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+        s[3] = (char)(0x80 | (c & 0x3F));
+        n = 4;
+    }
+    px_buf_put(b, s, n);
+}
+
+/* w:sym: Symbol/Wingdings code points live at F0xx; map the ones plans use. */
+static uint32_t
+symbol_char(uint32_t c)
+{
+    static const struct {
+        uint16_t from, to;
+    } map[] = {
+        {0xB3, 0x2265}, {0xA3, 0x2264}, {0xB9, 0x2260}, {0xB1, 0x00B1}, {0xB4, 0x00D7},
+        {0xB8, 0x00F7}, {0xAE, 0x2192}, {0xAC, 0x2190}, {0xB7, 0x2022}, {0xA5, 0x221E},
+        {0xBB, 0x2248}, {0x2D, 0x2212}, {0xD7, 0x22C5}, {0xA7, 0x25AA}, {0xFC, 0x2713},
+    };
+    if (c >= 0xF000 && c <= 0xF0FF)
+        c -= 0xF000;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].from == c)
+            return map[i].to;
+    return c >= 0x20 && c != 0x7F ? c : 0xFFFD;
+}
+
+/* ----------------------------------------------------------- paragraphs -- */
+
+static void
+para_start(struct dx *x)
+{
+    x->npara++;
+    if (x->in_p) { /* a text-box paragraph: flattened into the one around it */
+        x->p.nested++;
+        if (x->p.text.len > 0)
+            px_buf_putc(&x->p.text, '\n');
+        return;
+    }
+    x->in_p = 1;
+    px_buf_clear(&x->p.text);
+    xmlFree(x->p.style);
+    x->p.style = NULL;
+    x->p.num_id = 0;
+    x->p.ilvl = 0;
+    x->p.has_num = 0;
+    x->p.outline = -1;
+    x->p.any_text = x->p.nonbold = x->p.unset_bold = 0;
+    x->p.nested = 0;
+    x->p.index = x->npara;
+    x->p.line = (uint32_t)xmlTextReaderGetParserLineNumber(x->r);
+}
+
+static int
+is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Trim ASCII white space and NBSP at both ends. */
+static void
+trim(const char *s, size_t len, size_t *start, size_t *n)
+{
+    size_t a = 0, b = len;
+    for (;;) {
+        if (a < b && is_space(s[a]))
+            a++;
+        else if (b - a >= 2 && (unsigned char)s[a] == 0xC2 && (unsigned char)s[a + 1] == 0xA0)
+            a += 2;
+        else
+            break;
+    }
+    for (;;) {
+        if (b > a && is_space(s[b - 1]))
+            b--;
+        else if (b - a >= 2 && (unsigned char)s[b - 2] == 0xC2 && (unsigned char)s[b - 1] == 0xA0)
+            b -= 2;
+        else
+            break;
+    }
+    *start = a;
+    *n = b - a;
+}
+
+/* Upper case throughout (at least two capitals, no lower-case letter). */
+static int
+all_caps(const char *s, size_t len)
+{
+    int32_t i = 0, n = len > INT32_MAX ? INT32_MAX : (int32_t)len, upper = 0;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0)
+            continue;
+        if (u_islower(c))
+            return 0;
+        if (u_isupper(c))
+            upper++;
+    }
+    return upper >= 2;
+}
+
+static void
+set_flags(struct px_block *b, const struct para *p, int style_bold, const char *text, size_t len)
+{
+    if (p->any_text && !p->nonbold && (p->unset_bold == 0 || style_bold))
+        b->flags |= PX_BLOCK_BOLD;
+    if (all_caps(text, len))
+        b->flags |= PX_BLOCK_CAPS;
+}
+
+/*
+ * Number and type of a body paragraph. `shown` is what the reader sees:
+ * the automatic marker (if any), a space, and the typed text, so automatic
+ * and typed numbers go through the same marker rules as in the text parser.
+ */
+static void
+type_paragraph(struct dx *x, struct px_block *b, const char *shown, size_t len, int heading,
+               int auto_kind, int ilvl, int bold)
+{
+    struct px_doc *doc = x->doc;
+    struct px_marker m;
+    size_t rest = 0;
+    if (px_marker_parse(shown, len, &m)) {
+        b->number = px_arena_strndup(&doc->arena, shown, m.num_len);
+        rest = m.text_off;
+        enum px_block_type t =
+            heading ? PX_BLOCK_HEADING : px_marker_block_type(&m, shown + rest, len - rest, bold);
+        b->type = t;
+        if (t == PX_BLOCK_HEADING)
+            b->level = px_marker_level(&m) > 0 ? px_marker_level(&m) : heading;
+        else if (t == PX_BLOCK_LIST_ITEM)
+            b->level = auto_kind ? ilvl + 1 : m.depth;
+    } else if (auto_kind) { /* a marker the shared rules do not know ("Điều 1.") */
+        size_t n = x->marker.len;
+        while (n > 0 && (x->marker.ptr[n - 1] == '.' || x->marker.ptr[n - 1] == ')'))
+            n--;
+        b->number = px_arena_strndup(&doc->arena, x->marker.ptr, n);
+        rest = x->marker.len < len ? x->marker.len + 1 : len;
+        b->type = heading ? PX_BLOCK_HEADING : PX_BLOCK_LIST_ITEM;
+        b->level = heading ? heading : ilvl + 1;
+    } else {
+        b->type = heading ? PX_BLOCK_HEADING : PX_BLOCK_PARAGRAPH;
+        b->level = heading;
+    }
+    b->text = px_arena_strndup(&doc->arena, shown + rest, len - rest);
+}
+
+static void
+emit_paragraph(struct dx *x, const char *text, size_t len, const struct px_docx_pstyle *ps,
+               int auto_kind, int ilvl)
+{
+    int heading =
+        x->p.outline >= 0 && x->p.outline < PX_DOCX_LEVELS ? x->p.outline + 1 : ps->heading;
+    struct px_buf shown = PX_BUF_INIT;
+    if (auto_kind) {
+        px_buf_put(&shown, x->marker.ptr, x->marker.len);
+        px_buf_putc(&shown, ' ');
+    }
+    px_buf_put(&shown, text, len);
+    struct px_block *b = px_doc_add_block(x->doc, PX_BLOCK_PARAGRAPH);
+    int bold = x->p.any_text && !x->p.nonbold && (x->p.unset_bold == 0 || ps->bold);
+    type_paragraph(x, b, shown.ptr, shown.len, heading, auto_kind, ilvl, bold);
+    set_flags(b, &x->p, ps->bold, b->text, strlen(b->text));
+    b->span.line = x->p.line;
+    char loc[32];
+    snprintf(loc, sizeof loc, "p%lu", x->p.index);
+    b->locator = px_arena_strdup(&x->doc->arena, loc);
+    if (ps->title && x->title_block < 0)
+        x->title_block = (long)(x->doc->nblocks - 1);
+    px_buf_release(&shown);
+}
+
+static void
+para_end(struct dx *x)
+{
+    if (x->p.nested > 0) {
+        x->p.nested--;
+        return;
+    }
+    x->in_p = 0;
+    struct px_docx_pstyle ps;
+    px_docx_style_resolve(x->defs, x->p.style, &ps);
+    long num_id = x->p.has_num ? x->p.num_id : ps.num_id;
+    int ilvl = x->p.has_num ? x->p.ilvl : ps.ilvl;
+    int kind = px_docx_number_next(x->defs, num_id, ilvl, &x->marker);
+    size_t a, n;
+    trim(x->p.text.ptr, x->p.text.len, &a, &n);
+    if (n == 0)
+        return;
+    const char *text = x->p.text.ptr + a;
+    struct px_marker typed;
+    if (kind == 2 && px_marker_parse(text, n, &typed) && typed.kind == PX_MARKER_BULLET)
+        kind = 0; /* "• - Nghị quyết": the typed dash already is the item's marker */
+    if (x->tbl_depth > 0) { /* a cell's paragraphs are joined with '\n' */
+        struct px_buf *cell = &x->tb.cell;
+        if (cell->len > 0)
+            px_buf_putc(cell, '\n');
+        if (kind) {
+            px_buf_put(cell, x->marker.ptr, x->marker.len);
+            px_buf_putc(cell, ' ');
+        }
+        px_buf_put(cell, text, n);
+        return;
+    }
+    emit_paragraph(x, text, n, &ps, kind, ilvl);
+}
+
+static void
+text_node(struct dx *x)
+{
+    const char *v = (const char *)xmlTextReaderConstValue(x->r);
+    if (!v)
+        return;
+    size_t n = strlen(v);
+    px_buf_put(&x->p.text, v, n);
+    size_t a, k;
+    trim(v, n, &a, &k);
+    if (k == 0)
+        return;
+    x->p.any_text = 1;
+    int bold = x->run_bold >= 0 ? x->run_bold : x->run_cstyle;
+    if (bold == 0)
+        x->p.nonbold = 1;
+    else if (bold < 0)
+        x->p.unset_bold = 1;
+}
+
+static void
+run_element(struct dx *x, const char *name)
+{
+    if (strcmp(name, "t") == 0) {
+        x->in_t = text_namespace(x->r);
+    } else if (strcmp(name, "tab") == 0) {
+        px_buf_putc(&x->p.text, '\t');
+    } else if (strcmp(name, "br") == 0 || strcmp(name, "cr") == 0) {
+        char *type = px_docx_attr(x->r, "type");
+        if (!type || strcmp(type, "textWrapping") == 0) /* page/column breaks are layout */
+            px_buf_putc(&x->p.text, '\n');
+        xmlFree(type);
+    } else if (strcmp(name, "noBreakHyphen") == 0) {
+        px_buf_putc(&x->p.text, '-');
+    } else if (strcmp(name, "sym") == 0) {
+        char *c = px_docx_attr(x->r, "char");
+        if (c)
+            put_utf8(&x->p.text, symbol_char((uint32_t)strtoul(c, NULL, 16)));
+        xmlFree(c);
+    } else if (strcmp(name, "footnoteReference") == 0) {
+        if (x->nfn_refs == x->fn_cap) {
+            x->fn_cap = x->fn_cap ? x->fn_cap * 2 : 8;
+            x->fn_refs = px_xrealloc(x->fn_refs, x->fn_cap * sizeof *x->fn_refs);
+        }
+        x->fn_refs[x->nfn_refs++] = attr_long(x->r, "id", -1);
+    }
+}
+
+static void
+run_property(struct dx *x, const char *name)
+{
+    if (strcmp(name, "b") == 0) {
+        char *v = px_docx_attr(x->r, "val");
+        x->run_bold = !px_docx_val_is_off(v);
+        xmlFree(v);
+    } else if (strcmp(name, "rStyle") == 0) {
+        char *v = px_docx_attr(x->r, "val");
+        x->run_cstyle = px_docx_char_style_bold(x->defs, v);
+        xmlFree(v);
+    }
+}
+
+static void
+para_property(struct dx *x, const char *name)
+{
+    if (x->p.nested > 0)
+        return;
+    if (strcmp(name, "pStyle") == 0) {
+        xmlFree(x->p.style);
+        x->p.style = px_docx_attr(x->r, "val");
+    } else if (strcmp(name, "numId") == 0) {
+        x->p.has_num = 1;
+        x->p.num_id = attr_long(x->r, "val", 0);
+    } else if (strcmp(name, "ilvl") == 0) {
+        long v = attr_long(x->r, "val", 0);
+        x->p.ilvl = v < 0 ? 0 : v >= PX_DOCX_LEVELS ? PX_DOCX_LEVELS - 1 : (int)v;
+    } else if (strcmp(name, "outlineLvl") == 0) {
+        x->p.outline = (int)attr_long(x->r, "val", -1);
+    }
+}
+
+/* --------------------------------------------------------------- tables -- */
+
+static void
+table_start(struct dx *x)
+{
+    struct tbuild *tb = &x->tb;
+    tb->t = px_table_new(x->doc);
+    tb->row = NULL;
+    tb->all_header = 1;
+    tb->line = (uint32_t)xmlTextReaderGetParserLineNumber(x->r);
+    memset(tb->vm_origin, 0, sizeof tb->vm_origin);
+    x->ntables++;
+}
+
+static void
+row_start(struct dx *x)
+{
+    struct tbuild *tb = &x->tb;
+    tb->row = px_table_add_row(x->doc, tb->t);
+    tb->row->span.line = (uint32_t)xmlTextReaderGetParserLineNumber(x->r);
+    tb->row_header = 0;
+    tb->grid_before = tb->grid_after = tb->cells_in_row = 0;
+    memset(tb->cont, 0, sizeof tb->cont);
+}
+
+static void
+add_empty_cells(struct dx *x, int n)
+{
+    for (int i = 0; i < n && x->tb.row->ncells < MAX_COLS; i++) {
+        size_t col = x->tb.row->ncells;
+        x->tb.vm_origin[col] = 0;
+        px_row_add_cell(x->doc, x->tb.row, "", 0);
+    }
+}
+
+static void
+cell_start(struct dx *x)
+{
+    struct tbuild *tb = &x->tb;
+    if (tb->cells_in_row++ == 0)
+        add_empty_cells(x, tb->grid_before);
+    px_buf_clear(&tb->cell);
+    tb->span = 1;
+    tb->vmerge = 0;
+    tb->cell_line = (uint32_t)xmlTextReaderGetParserLineNumber(x->r);
+}
+
+static void
+cell_end(struct dx *x)
+{
+    struct tbuild *tb = &x->tb;
+    struct px_row *row = tb->row;
+    size_t col = row->ncells;
+    if (col >= MAX_COLS)
+        return;
+    size_t a, n;
+    trim(tb->cell.ptr, tb->cell.len, &a, &n);
+    struct px_cell *c = px_row_add_cell(x->doc, row, tb->cell.ptr + a, n);
+    c->span.line = tb->cell_line;
+    int span = tb->span < 1 ? 1 : tb->span;
+    if ((size_t)span > MAX_COLS - col)
+        span = (int)(MAX_COLS - col);
+    c->colspan = (uint32_t)span;
+    if (tb->vmerge == 2 && tb->vm_origin[col]) {
+        tb->cont[col] = 1;
+        struct px_row *orow = &tb->t->rows[tb->vm_origin[col] - 1];
+        if (col < orow->ncells)
+            orow->cells[col].rowspan++;
+    } else {
+        tb->vm_origin[col] = tb->vmerge == 1 ? tb->t->nrows : 0;
+    }
+    for (int i = 1; i < span; i++) {
+        tb->vm_origin[col + (size_t)i] = 0;
+        px_row_add_cell(x->doc, row, "", 0);
+    }
+}
+
+/* Header labels of plan tables, case-folded. */
+static const char *const header_words[] = {
+    "tt",       "stt",         "số tt",    "số thứ tự", "nhiệm vụ", "nội dung",     "chủ trì",
+    "phối hợp", "cơ quan",     "đơn vị",   "thời gian", "thời hạn", "sản phẩm",     "kết quả",
+    "ghi chú",  "trách nhiệm", "lộ trình", "tiến độ",   "kinh phí", "tên nhiệm vụ", "hoàn thành",
+};
+
+static size_t
+fold(const char *s, size_t len, char *out, size_t cap)
+{
+    int32_t i = 0, n = (int32_t)len, o = 0, ocap = (int32_t)cap;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0)
+            continue;
+        c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+        if (o + U8_LENGTH(c) > ocap)
+            break;
+        UBool err = 0;
+        U8_APPEND(out, o, ocap, c, err);
+        if (err)
+            break;
+    }
+    return (size_t)o;
+}
+
+static int
+header_cell(const char *text)
+{
+    char f[4 * HEADER_CELL_MAX];
+    size_t n = fold(text, strlen(text), f, sizeof f);
+    for (size_t i = 0; i < sizeof header_words / sizeof header_words[0]; i++) {
+        size_t k = strlen(header_words[i]);
+        if (n >= k && memcmp(f, header_words[i], k) == 0 &&
+            (n == k || f[k] == ' ' || f[k] == '/' || f[k] == ',' || f[k] == '\n' || f[k] == '('))
+            return 1;
+    }
+    return 0;
+}
+
+/* A row of short header labels (at least half of its non-empty cells). */
+static int
+header_row(const struct px_row *row)
+{
+    size_t filled = 0, labels = 0;
+    for (size_t i = 0; i < row->ncells; i++) {
+        size_t n = strlen(row->cells[i].text);
+        if (n == 0)
+            continue;
+        if (n > HEADER_CELL_MAX)
+            return 0;
+        filled++;
+        labels += (size_t)header_cell(row->cells[i].text);
+    }
+    return filled > 0 && labels > 0 && labels * 2 >= filled;
+}
+
+static void
+row_end(struct dx *x)
+{
+    struct tbuild *tb = &x->tb;
+    struct px_row *row = tb->row;
+    if (tb->cells_in_row == 0)
+        add_empty_cells(x, tb->grid_before);
+    add_empty_cells(x, tb->grid_after);
+    row->header = tb->row_header || (tb->all_header && header_row(row));
+    if (!row->header)
+        tb->all_header = 0;
+    for (size_t col = 0; !row->header && col < row->ncells; col++) {
+        if (!tb->cont[col])
+            continue;
+        const struct px_row *orow = &tb->t->rows[tb->vm_origin[col] - 1];
+        if (col < orow->ncells)
+            row->cells[col].text = px_arena_strdup(&x->doc->arena, orow->cells[col].text);
+    }
+    tb->row = NULL;
+}
+
+static void
+table_end(struct dx *x)
+{
+    struct tbuild *tb = &x->tb;
+    struct px_table *t = tb->t;
+    tb->t = NULL;
+    if (!t || t->nrows == 0)
+        return;
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->rows[i].ncells > t->ncols)
+            t->ncols = t->rows[i].ncells;
+    struct px_block *b = px_doc_add_block(x->doc, PX_BLOCK_TABLE);
+    b->table = t;
+    b->text = px_arena_strdup(&x->doc->arena, "");
+    b->span.line = tb->line;
+    char loc[32];
+    snprintf(loc, sizeof loc, "t%lu", x->ntables);
+    b->locator = px_arena_strdup(&x->doc->arena, loc);
+}
+
+/* Table structure at the top level only: a nested table is flattened into its cell. */
+static void
+table_element(struct dx *x, const char *name)
+{
+    struct tbuild *tb = &x->tb;
+    if (strcmp(name, "tbl") == 0) {
+        if (x->tbl_depth++ == 0)
+            table_start(x);
+        return;
+    }
+    if (x->tbl_depth != 1)
+        return;
+    if (strcmp(name, "tr") == 0)
+        row_start(x);
+    else if (strcmp(name, "tc") == 0 && tb->row)
+        cell_start(x);
+    else if (strcmp(name, "tblHeader") == 0 && tb->row) {
+        char *v = px_docx_attr(x->r, "val");
+        tb->row_header = !px_docx_val_is_off(v);
+        xmlFree(v);
+    } else if (strcmp(name, "gridBefore") == 0)
+        tb->grid_before = (int)attr_long(x->r, "val", 0);
+    else if (strcmp(name, "gridAfter") == 0)
+        tb->grid_after = (int)attr_long(x->r, "val", 0);
+    else if (strcmp(name, "gridSpan") == 0)
+        tb->span = (int)attr_long(x->r, "val", 1);
+    else if (strcmp(name, "vMerge") == 0) {
+        char *v = px_docx_attr(x->r, "val");
+        tb->vmerge = v && strcmp(v, "restart") == 0 ? 1 : 2;
+        xmlFree(v);
+    }
+}
+
+static void
+table_element_end(struct dx *x, const char *name)
+{
+    if (strcmp(name, "tbl") == 0) {
+        if (x->tbl_depth > 0 && --x->tbl_depth == 0)
+            table_end(x);
+    } else if (x->tbl_depth == 1 && strcmp(name, "tc") == 0 && x->tb.row) {
+        cell_end(x);
+    } else if (x->tbl_depth == 1 && strcmp(name, "tr") == 0 && x->tb.row) {
+        row_end(x);
+    }
+}
+
+/* ---------------------------------------------------------- the walker -- */
+
+/* Subtrees whose text the reader does not see (or sees twice). */
+static int
+skipped(const char *name)
+{
+    static const char *const names[] = {
+        "del",        "moveFrom",   "delText",   "instrText",   "Fallback",
+        "sectPr",     "pPrChange",  "rPrChange", "tblPrChange", "trPrChange",
+        "tcPrChange", "footnotePr", "endnotePr", "comments",    "commentRangeStart",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void
+element_start(struct dx *x, const char *name)
+{
+    if (strcmp(name, "p") == 0) {
+        para_start(x);
+    } else if (!x->in_p) {
+        table_element(x, name);
+    } else if (strcmp(name, "pPr") == 0) {
+        x->in_ppr = 1;
+    } else if (x->in_ppr) {
+        para_property(x, name);
+    } else if (strcmp(name, "r") == 0) {
+        x->in_run = 1;
+        x->run_bold = x->run_cstyle = -1;
+    } else if (strcmp(name, "rPr") == 0) {
+        x->in_rpr = 1;
+    } else if (x->in_rpr) {
+        run_property(x, name);
+    } else {
+        run_element(x, name);
+    }
+}
+
+static void
+element_end(struct dx *x, const char *name)
+{
+    if (strcmp(name, "p") == 0) {
+        if (x->in_p)
+            para_end(x);
+    } else if (strcmp(name, "pPr") == 0) {
+        x->in_ppr = 0;
+    } else if (strcmp(name, "rPr") == 0) {
+        x->in_rpr = 0;
+    } else if (strcmp(name, "t") == 0) {
+        x->in_t = 0;
+    } else if (strcmp(name, "r") == 0) {
+        x->in_run = 0;
+    } else if (!x->in_p) {
+        table_element_end(x, name);
+    }
+}
+
+static int
+fail_xml(struct dx *x, const char *part, const char *fmt, const char *detail)
+{
+    struct px_buf where = PX_BUF_INIT;
+    px_buf_printf(&where, "%s:%s", x->path, part);
+    if (x->npara > 0)
+        px_buf_printf(&where, ":p%lu", x->npara);
+    px_diag_report(x->dg, PX_ERROR, where.ptr, x->err.seen ? x->err.line : 0, 0, fmt, detail);
+    px_buf_release(&where);
+    return -1;
+}
+
+/* One step: 1 on a node, 0 at the end, -1 after the error was reported. */
+static int
+checked(struct dx *x, int rc)
+{
+    if (rc == 1 && xmlTextReaderNodeType(x->r) == XML_READER_TYPE_DOCUMENT_TYPE)
+        return fail_xml(x, "word/document.xml", "%s",
+                        "document type declaration refused (a DOCX part has no DTD; "
+                        "entities are never expanded)");
+    if (rc == 1 && xmlTextReaderDepth(x->r) > PX_DOCX_MAX_DEPTH)
+        return fail_xml(x, "word/document.xml", "elements nested deeper than %s", "256 levels");
+    if (rc < 0)
+        return fail_xml(x, "word/document.xml", "malformed XML: %s",
+                        x->err.seen ? x->err.msg : "unreadable");
+    return rc;
+}
+
+static int
+walk(struct dx *x)
+{
+    int rc = checked(x, xmlTextReaderRead(x->r));
+    while (rc == 1) {
+        int type = xmlTextReaderNodeType(x->r);
+        const char *name = node_name(x->r);
+        if (type == XML_READER_TYPE_ELEMENT && skipped(name)) {
+            rc = checked(x, xmlTextReaderNext(x->r));
+            continue;
+        }
+        if (type == XML_READER_TYPE_ELEMENT && x->in_ppr && strcmp(name, "rPr") == 0) {
+            rc = checked(x, xmlTextReaderNext(x->r)); /* the paragraph mark's formatting */
+            continue;
+        }
+        if (type == XML_READER_TYPE_ELEMENT) {
+            element_start(x, name);
+            if (xmlTextReaderIsEmptyElement(x->r))
+                element_end(x, name);
+        } else if (type == XML_READER_TYPE_END_ELEMENT) {
+            element_end(x, name);
+        } else if (x->in_t && x->in_p &&
+                   (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_WHITESPACE ||
+                    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
+            text_node(x);
+        }
+        rc = checked(x, xmlTextReaderRead(x->r));
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ footnotes -- */
+
+struct fn_reader {
+    struct footnote *notes;
+    size_t n, cap;
+};
+
+static void
+footnote_end(struct dx *x, struct fn_reader *fr, long id, int keep)
+{
+    size_t a, n;
+    trim(x->p.text.ptr, x->p.text.len, &a, &n);
+    if (!keep || n == 0 || fr->n >= 10000)
+        return;
+    if (fr->n == fr->cap) {
+        fr->cap = fr->cap ? fr->cap * 2 : 8;
+        fr->notes = px_xrealloc(fr->notes, fr->cap * sizeof *fr->notes);
+    }
+    fr->notes[fr->n].id = id;
+    fr->notes[fr->n].text = px_arena_strndup(&x->doc->arena, x->p.text.ptr + a, n);
+    fr->notes[fr->n].line = x->p.line;
+    fr->n++;
+}
+
+/* Read footnotes.xml into id -> text; separators are not notes. */
+static void
+read_footnotes(struct dx *x, struct fn_reader *fr, const char *xml, size_t len)
+{
+    xmlTextReaderPtr r = px_docx_reader_open(xml, len, "footnotes.xml", &x->err);
+    if (!r)
+        return;
+    long id = -1;
+    int keep = 0, in_t = 0, rc = xmlTextReaderRead(r);
+    while (rc == 1 && xmlTextReaderNodeType(r) != XML_READER_TYPE_DOCUMENT_TYPE &&
+           xmlTextReaderDepth(r) <= PX_DOCX_MAX_DEPTH) {
+        int type = xmlTextReaderNodeType(r);
+        const char *name = node_name(r);
+        if (type == XML_READER_TYPE_ELEMENT && skipped(name)) {
+            rc = xmlTextReaderNext(r);
+            continue;
+        }
+        if (type == XML_READER_TYPE_ELEMENT && strcmp(name, "footnote") == 0) {
+            char *t = px_docx_attr(r, "type");
+            keep = !t || strcmp(t, "normal") == 0;
+            xmlFree(t);
+            id = attr_long(r, "id", -1);
+            px_buf_clear(&x->p.text);
+            x->p.line = (uint32_t)xmlTextReaderGetParserLineNumber(r);
+        } else if (type == XML_READER_TYPE_ELEMENT && strcmp(name, "t") == 0) {
+            in_t = !xmlTextReaderIsEmptyElement(r) && text_namespace(r);
+        } else if (type == XML_READER_TYPE_ELEMENT && strcmp(name, "tab") == 0) {
+            px_buf_putc(&x->p.text, ' ');
+        } else if (type == XML_READER_TYPE_END_ELEMENT && strcmp(name, "t") == 0) {
+            in_t = 0;
+        } else if (type == XML_READER_TYPE_END_ELEMENT && strcmp(name, "p") == 0) {
+            px_buf_putc(&x->p.text, '\n');
+        } else if (type == XML_READER_TYPE_END_ELEMENT && strcmp(name, "footnote") == 0) {
+            footnote_end(x, fr, id, keep);
+        } else if (in_t && (type == XML_READER_TYPE_TEXT ||
+                            type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
+            px_buf_puts(&x->p.text, (const char *)xmlTextReaderConstValue(r));
+        }
+        rc = xmlTextReaderRead(r);
+    }
+    if (rc != 0)
+        px_diag_report(x->dg, PX_WARNING, x->path, 0, 0,
+                       "word/footnotes.xml: footnotes ignored: %s",
+                       x->err.seen ? x->err.msg : "unreadable XML");
+    xmlFreeTextReader(r);
+}
+
+/* Footnotes follow the body, numbered in the order the text refers to them (as Word shows them). */
+static void
+emit_footnotes(struct dx *x, const char *xml, size_t len)
+{
+    if (x->nfn_refs == 0 || !xml || len == 0)
+        return;
+    struct fn_reader fr = {NULL, 0, 0};
+    read_footnotes(x, &fr, xml, len);
+    unsigned shown = 0;
+    for (size_t i = 0; i < x->nfn_refs; i++) {
+        size_t k = 0;
+        while (k < fr.n && fr.notes[k].id != x->fn_refs[i])
+            k++;
+        if (k == fr.n) {
+            px_diag_report(x->dg, PX_WARNING, x->path, 0, 0,
+                           "word/footnotes.xml: footnote '%ld' is referenced but missing",
+                           x->fn_refs[i]);
+            continue;
+        }
+        struct px_block *b = px_doc_add_block(x->doc, PX_BLOCK_FOOTNOTE);
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "%u", ++shown);
+        b->number = px_arena_strdup(&x->doc->arena, tmp);
+        b->text = fr.notes[k].text;
+        b->span.line = fr.notes[k].line;
+        snprintf(tmp, sizeof tmp, "fn%ld", fr.notes[k].id);
+        b->locator = px_arena_strdup(&x->doc->arena, tmp);
+    }
+    free(fr.notes);
+}
+
+/* ----------------------------------------------------------- post-pass -- */
+
+/*
+ * Converters write the document's metadata title as a "Title" paragraph
+ * ("KẾ HOẠCH: Triển khai …") before the body that already shows it as a
+ * heading ("KẾ HOẠCH") and its subtitle. Such a repeat is dropped; a title
+ * that the body does not repeat is kept as a level-1 heading.
+ */
+static void
+drop_repeated_title(struct dx *x)
+{
+    struct px_doc *doc = x->doc;
+    if (x->title_block < 0)
+        return;
+    size_t ti = (size_t)x->title_block;
+    const char *title = doc->blocks[ti].text;
+    size_t head = strcspn(title, ":");
+    while (head > 0 && is_space(title[head - 1]))
+        head--;
+    if (head == 0)
+        return;
+    for (size_t i = ti + 1; i < doc->nblocks && i <= ti + 30; i++) {
+        const struct px_block *b = &doc->blocks[i];
+        if (b->type == PX_BLOCK_HEADING && strlen(b->text) == head &&
+            memcmp(b->text, title, head) == 0) {
+            memmove(&doc->blocks[ti], &doc->blocks[ti + 1],
+                    (doc->nblocks - ti - 1) * sizeof *doc->blocks);
+            doc->nblocks--;
+            return;
+        }
+    }
+}
+
+/* Offsets in the extracted text stream (see the top comment). */
+static void
+assign_spans(struct px_doc *doc)
+{
+    uint64_t off = 0;
+    for (size_t i = 0; i < doc->nblocks; i++) {
+        struct px_block *b = &doc->blocks[i];
+        b->span.byte = off;
+        if (b->type != PX_BLOCK_TABLE || !b->table) {
+            b->span.len = strlen(b->text);
+            off += b->span.len + 1;
+            continue;
+        }
+        for (size_t r = 0; r < b->table->nrows; r++) {
+            struct px_row *row = &b->table->rows[r];
+            row->span.byte = off;
+            for (size_t c = 0; c < row->ncells; c++) {
+                struct px_cell *cell = &row->cells[c];
+                cell->span.byte = off;
+                cell->span.len = strlen(cell->text);
+                if (cell->span.line == 0)
+                    cell->span.line = row->span.line;
+                off += cell->span.len + 1;
+            }
+            row->span.len = off - row->span.byte;
+        }
+        b->span.len = off - b->span.byte;
+    }
+}
+
+/* --------------------------------------------------------------- parts -- */
+
+int
+px_docx_parse_parts(struct px_doc *doc, const char *document_xml, size_t document_len,
+                    const char *numbering_xml, size_t numbering_len, const char *styles_xml,
+                    size_t styles_len, const char *footnotes_xml, size_t footnotes_len,
+                    struct px_diag *dg)
+{
+    struct px_docx_defs defs;
+    px_docx_defs_init(&defs);
+    struct dx x;
+    memset(&x, 0, sizeof x);
+    x.doc = doc;
+    x.dg = dg;
+    x.defs = &defs;
+    x.path = doc->path ? doc->path : "-";
+    x.p.text = (struct px_buf)PX_BUF_INIT;
+    x.tb.cell = (struct px_buf)PX_BUF_INIT;
+    x.marker = (struct px_buf)PX_BUF_INIT;
+    x.title_block = -1;
+
+    struct px_buf where = PX_BUF_INIT;
+    px_buf_printf(&where, "%s:word/numbering.xml", x.path);
+    px_docx_load_numbering(&defs, doc, numbering_xml, numbering_len, where.ptr, dg);
+    px_buf_clear(&where);
+    px_buf_printf(&where, "%s:word/styles.xml", x.path);
+    px_docx_load_styles(&defs, doc, styles_xml, styles_len, where.ptr, dg);
+    px_buf_release(&where);
+
+    int rc = -1;
+    x.r = px_docx_reader_open(document_xml ? document_xml : "", document_len, "word/document.xml",
+                              &x.err);
+    if (!x.r) {
+        fail_xml(&x, "word/document.xml", "%s", "cannot read the part as XML");
+        goto done;
+    }
+    if (walk(&x) < 0)
+        goto done;
+    emit_footnotes(&x, footnotes_xml, footnotes_len);
+    drop_repeated_title(&x);
+    assign_spans(doc);
+    px_tables_merge_pages(doc);
+    rc = 0;
+done:
+    if (x.r)
+        xmlFreeTextReader(x.r);
+    xmlFree(x.p.style);
+    px_buf_release(&x.p.text);
+    px_buf_release(&x.tb.cell);
+    px_buf_release(&x.marker);
+    free(x.fn_refs);
+    return rc;
+}
+
+/* ------------------------------------------------------------ container -- */
+
+struct container {
+    zip_t *za;
+    const char *path;
+    struct px_diag *dg;
+    uint64_t total; /* bytes inflated so far, all parts */
+};
+
+static void
+put_size(struct px_buf *b, uint64_t n)
+{
+    if (n >= ((uint64_t)1 << 30))
+        px_buf_printf(b, "%.1f GiB", (double)n / (double)((uint64_t)1 << 30));
+    else if (n >= ((uint64_t)1 << 20))
+        px_buf_printf(b, "%.1f MiB", (double)n / (double)((uint64_t)1 << 20));
+    else
+        px_buf_printf(b, "%llu bytes", (unsigned long long)n);
+}
+
+static int
+zip_fail(struct container *c, const char *part, const char *msg)
+{
+    if (part)
+        px_diag_report(c->dg, PX_ERROR, c->path, 0, 0, "%s: %s", part, msg);
+    else
+        px_diag_report(c->dg, PX_ERROR, c->path, 0, 0, "%s", msg);
+    return -1;
+}
+
+static int
+size_fail(struct container *c, const char *part, const char *what, uint64_t n, const char *limit)
+{
+    struct px_buf m = PX_BUF_INIT;
+    px_buf_printf(&m, "%s ", what);
+    put_size(&m, n);
+    px_buf_printf(&m, " exceeds the %s limit", limit);
+    zip_fail(c, part, m.ptr);
+    px_buf_release(&m);
+    return -1;
+}
+
+static int
+bomb_fail(struct container *c, const char *part, uint64_t size, uint64_t comp)
+{
+    struct px_buf m = PX_BUF_INIT;
+    px_buf_printf(&m, "compression ratio %llu:1 exceeds %d:1 (a zip bomb)",
+                  (unsigned long long)(size / (comp ? comp : 1)), BOMB_RATIO);
+    zip_fail(c, part, m.ptr);
+    px_buf_release(&m);
+    return -1;
+}
+
+/* What the zip header says, before a byte is inflated. */
+static int
+check_header(struct container *c, const char *part, const zip_stat_t *st)
+{
+    if ((st->valid & ZIP_STAT_ENCRYPTION_METHOD) && st->encryption_method != ZIP_EM_NONE)
+        return zip_fail(c, part, "encrypted part (password-protected documents are not read)");
+    if (!(st->valid & ZIP_STAT_SIZE) || !(st->valid & ZIP_STAT_COMP_SIZE))
+        return zip_fail(c, part, "zip entry without sizes");
+    if (st->size > MAX_PART)
+        return size_fail(c, part, "uncompressed size", st->size, "64 MiB");
+    if (st->size > BOMB_MIN && st->size / (st->comp_size ? st->comp_size : 1) > BOMB_RATIO)
+        return bomb_fail(c, part, st->size, st->comp_size);
+    if (c->total + st->size > MAX_TOTAL)
+        return size_fail(c, part, "total uncompressed size", c->total + st->size, "128 MiB");
+    return 0;
+}
+
+/* Inflate, enforcing the same limits on the bytes actually produced. */
+static int
+inflate_part(struct container *c, const char *part, zip_int64_t idx, const zip_stat_t *st,
+             struct px_buf *out)
+{
+    zip_file_t *zf = zip_fopen_index(c->za, (zip_uint64_t)idx, 0);
+    if (!zf)
+        return zip_fail(c, part, zip_strerror(c->za));
+    char chunk[1 << 16];
+    int rc = 0;
+    for (;;) {
+        zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
+        if (n < 0) {
+            struct px_buf m = PX_BUF_INIT;
+            px_buf_printf(&m, "damaged or truncated data: %s", zip_file_strerror(zf));
+            rc = zip_fail(c, part, m.ptr);
+            px_buf_release(&m);
+            break;
+        }
+        if (n == 0)
+            break;
+        px_buf_put(out, chunk, (size_t)n);
+        if (out->len > MAX_PART || out->len > st->size) {
+            rc = size_fail(c, part, "inflated size", out->len,
+                           out->len > MAX_PART ? "64 MiB" : "declared size");
+            break;
+        }
+        if (out->len > BOMB_MIN && out->len / (st->comp_size ? st->comp_size : 1) > BOMB_RATIO) {
+            rc = bomb_fail(c, part, out->len, st->comp_size);
+            break;
+        }
+    }
+    zip_fclose(zf);
+    if (rc == 0 && out->len != st->size)
+        rc = zip_fail(c, part, "damaged or truncated data: shorter than its zip header says");
+    c->total += out->len;
+    return rc;
+}
+
+/* Read one part into out. Returns 1 when read, 0 when absent (and not required), -1 on error. */
+static int
+read_part(struct container *c, const char *part, int required, struct px_buf *out)
+{
+    zip_int64_t idx = zip_name_locate(c->za, part, 0);
+    if (idx < 0) {
+        if (!required)
+            return 0;
+        struct px_buf m = PX_BUF_INIT;
+        px_buf_printf(&m, "not a DOCX: no '%s' part", part);
+        zip_fail(c, NULL, m.ptr);
+        px_buf_release(&m);
+        return -1;
+    }
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(c->za, (zip_uint64_t)idx, 0, &st) != 0)
+        return zip_fail(c, part, zip_strerror(c->za));
+    if (check_header(c, part, &st) < 0 || inflate_part(c, part, idx, &st, out) < 0)
+        return -1;
+    return 1;
+}
+
+static int
+open_zip(struct container *c, const unsigned char *data, size_t len)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+    if (src)
+        c->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    if (!c->za) {
+        struct px_buf m = PX_BUF_INIT;
+        px_buf_printf(&m, "not a readable zip archive (truncated or damaged): %s",
+                      zip_error_strerror(&ze));
+        zip_fail(c, NULL, m.ptr);
+        px_buf_release(&m);
+        if (src)
+            zip_source_free(src);
+        zip_error_fini(&ze);
+        return -1;
+    }
+    zip_error_fini(&ze);
+    zip_int64_t n = zip_get_num_entries(c->za, 0);
+    if (n < 0 || n > MAX_ENTRIES)
+        return zip_fail(c, NULL, "too many zip entries (the limit is 10000)");
+    return 0;
+}
+
+/* [Content_Types].xml must declare a Word main document. */
+static int
+check_content_types(struct container *c, const struct px_buf *ct)
+{
+    if (strstr(ct->ptr, "wordprocessingml.document") || strstr(ct->ptr, "ms-word.document") ||
+        strstr(ct->ptr, "wordprocessingml.template") || strstr(ct->ptr, "ms-word.template"))
+        return 0;
+    return zip_fail(c, "[Content_Types].xml", "not a DOCX: no Word document type declared");
+}
+
 int
 px_parse_docx(struct px_doc *doc, struct px_diag *dg)
 {
-    px_diag_report(dg, PX_ERROR, doc->path, 0, 0, "DOCX parser not available in this build");
-    return -1;
+    struct container c = {NULL, doc->path ? doc->path : "-", dg, 0};
+    if (doc->src_len == 0) {
+        px_diag_report(dg, PX_ERROR, c.path, 0, 0, "empty file");
+        return -1;
+    }
+    struct px_buf ct = PX_BUF_INIT, body = PX_BUF_INIT, num = PX_BUF_INIT, sty = PX_BUF_INIT,
+                  fn = PX_BUF_INIT;
+    int rc = -1;
+    if (open_zip(&c, doc->src, doc->src_len) < 0)
+        goto done;
+    if (zip_name_locate(c.za, "word/document.xml", 0) < 0) {
+        read_part(&c, "word/document.xml", 1, &body); /* reports the missing part */
+        goto done;
+    }
+    if (read_part(&c, "[Content_Types].xml", 1, &ct) < 0 || check_content_types(&c, &ct) < 0 ||
+        read_part(&c, "word/document.xml", 1, &body) < 0 ||
+        read_part(&c, "word/numbering.xml", 0, &num) < 0 ||
+        read_part(&c, "word/styles.xml", 0, &sty) < 0 ||
+        read_part(&c, "word/footnotes.xml", 0, &fn) < 0)
+        goto done;
+    rc = px_docx_parse_parts(doc, body.ptr, body.len, num.ptr, num.len, sty.ptr, sty.len, fn.ptr,
+                             fn.len, dg);
+done:
+    if (c.za)
+        zip_discard(c.za);
+    px_buf_release(&ct);
+    px_buf_release(&body);
+    px_buf_release(&num);
+    px_buf_release(&sty);
+    px_buf_release(&fn);
+    return rc;
 }

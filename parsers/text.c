@@ -1,8 +1,654 @@
-/* Placeholder: this module is being written; every entry point reports that. */
+/*
+ * text — converter text (PDF/OCR to markdown-ish text) to the block stream.
+ *
+ * One pass over the lines. Text lines become pending blocks (a heading, a
+ * numbered or bulleted item, a footnote, a paragraph); a line that starts
+ * with a lower-case letter continues the last paragraph or item, even
+ * across blank lines and footnotes (a page break). Pipe and tab lines
+ * become table rows. Pending blocks are written to the document at the end,
+ * then tables split over pages are merged (tables.c).
+ */
 #include "parse.h"
+
+#include "../pipeline/encoding.h"
+#include "inline.h"
+#include "numbering.h"
+
+#include <unicode/uchar.h>
+#include <unicode/ucasemap.h>
+#include <unicode/utf8.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A caps or bold line longer than this is running text, not a title. */
+#define TITLE_MAX_BYTES 400
+
+/* Words that open a header cell of an assignment table (compared case-folded). */
+static const char *const header_words[] = {
+    "tt",       "stt",     "số tt",     "nhiệm vụ", "nội dung", "chủ trì",  "phối hợp",
+    "thời gian", "thời hạn", "sản phẩm", "kết quả",  "cơ quan",  "đơn vị",   "ghi chú",
+    "trách nhiệm", "tiến độ", "lộ trình", "kinh phí",
+};
+
+struct line {
+    size_t start, end; /* content without the line break (and without a final '\r') */
+    uint32_t no;       /* 1-based */
+};
+
+struct pending {
+    struct px_inline in;
+    struct px_table *table; /* non-NULL: a table; the rest is unused */
+    int md_level;           /* "#" count, 0 when not a markdown heading */
+    struct px_marker mk;
+    uint64_t num_off; /* the marker's number in the source */
+    int footnote;
+    char fn_number[16];
+    int bold_start, bold_end, bold_open, italic;
+    struct px_span span;
+    uint64_t end; /* source offset after the last line */
+};
+
+struct text_parser {
+    struct px_doc *doc;
+    const char *src;
+    size_t len;
+    struct pending *p;
+    size_t n, cap;
+    int blank_since;        /* a blank line since the last text line */
+    struct px_table *table; /* the table being filled, or NULL */
+    int table_tabs;         /* the open table is tab separated (else pipes) */
+    int table_sep_seen;     /* a pipe separator line was seen in the open table */
+    int table_data_seen;    /* a data row was seen in the open table */
+    struct px_inline scratch;
+    UCaseMap *fold;
+};
+
+static int
+is_blank_char(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static void
+trim(const char *s, size_t *a, size_t *b)
+{
+    while (*a < *b && is_blank_char(s[*a]))
+        (*a)++;
+    while (*b > *a && is_blank_char(s[*b - 1]))
+        (*b)--;
+}
+
+static int
+starts_with(const char *s, size_t a, size_t b, const char *lit)
+{
+    size_t n = strlen(lit);
+    return b - a >= n && memcmp(s + a, lit, n) == 0;
+}
+
+/* ---- pending blocks ---- */
+
+static struct pending *
+add_pending(struct text_parser *tp)
+{
+    if (tp->n == tp->cap) {
+        tp->cap = tp->cap ? tp->cap * 2 : 64;
+        tp->p = px_xrealloc(tp->p, tp->cap * sizeof *tp->p);
+    }
+    struct pending *pb = &tp->p[tp->n++];
+    memset(pb, 0, sizeof *pb);
+    px_inline_init(&pb->in);
+    return pb;
+}
+
+/* The text block a lower-case line continues: the last item or paragraph, looking past
+ * footnotes only when a blank line (a page break) came between. */
+static struct pending *
+continuation_target(struct text_parser *tp, int blank)
+{
+    for (size_t k = tp->n; k-- > 0;) {
+        struct pending *pb = &tp->p[k];
+        if (pb->table || pb->md_level)
+            return NULL;
+        if (pb->footnote && blank)
+            continue;
+        return pb;
+    }
+    return NULL;
+}
+
+/* Count "**" pairs: an odd count toggles the open-bold state of a block. */
+static int
+count_bold_marks(const char *s, size_t a, size_t b)
+{
+    int n = 0;
+    for (size_t i = a; i + 1 < b; i++)
+        if (s[i] == '*' && s[i + 1] == '*') {
+            n++;
+            i++;
+        }
+    return n;
+}
+
+static void
+note_line_emphasis(struct pending *pb, const char *s, size_t a, size_t b, int first)
+{
+    if (first) {
+        pb->bold_start = starts_with(s, a, b, "**");
+        pb->italic = !pb->bold_start && starts_with(s, a, b, "*");
+    }
+    pb->bold_end = b - a >= 2 && s[b - 1] == '*' && s[b - 2] == '*';
+    if (pb->italic && !(b > a && s[b - 1] == '*'))
+        pb->italic = 0;
+    pb->bold_open ^= count_bold_marks(s, a, b) & 1;
+}
+
+static void
+append_line(struct text_parser *tp, struct pending *pb, const struct line *ln, size_t a,
+            size_t b)
+{
+    px_inline_rtrim(&pb->in);
+    if (pb->in.text.len > 0)
+        px_inline_replace(&pb->in, " ", 1, a, ln->no);
+    note_line_emphasis(pb, tp->src, a, b, 0);
+    px_inline_render(&pb->in, tp->src, a, b, ln->no);
+    pb->end = b;
+}
+
+/* A new block: its span starts at block_at (with any "#"), emphasis is read from a. */
+static void
+start_block(struct text_parser *tp, struct pending *pb, const struct line *ln, size_t block_at,
+            size_t a, size_t b, size_t text_at)
+{
+    pb->span.line = ln->no;
+    pb->span.byte = block_at;
+    pb->end = b;
+    note_line_emphasis(pb, tp->src, a, b, 1);
+    px_inline_render(&pb->in, tp->src, text_at, b, ln->no);
+}
+
+/* ---- line kinds ---- */
+
+/* "# Title" .. "###### Title": the level, with *a moved past the hashes and spaces. */
+static int
+markdown_level(const char *s, size_t *a, size_t b)
+{
+    size_t i = *a;
+    while (i < b && s[i] == '#')
+        i++;
+    int level = (int)(i - *a);
+    if (level < 1 || level > 6 || i >= b || !is_blank_char(s[i]))
+        return 0;
+    while (i < b && is_blank_char(s[i]))
+        i++;
+    *a = i;
+    return level;
+}
+
+/* Superscript digits (¹²³⁰⁴-⁹) opening a footnote: ASCII digits into num, returns bytes used. */
+static size_t
+superscript_number(const char *s, size_t a, size_t b, char *num, size_t cap)
+{
+    size_t i = a, k = 0;
+    for (;;) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        int d = -1;
+        size_t w = 0;
+        if (b - i >= 2 && u[0] == 0xC2 && (u[1] == 0xB9 || u[1] == 0xB2 || u[1] == 0xB3)) {
+            d = u[1] == 0xB9 ? 1 : u[1] == 0xB2 ? 2 : 3;
+            w = 2;
+        } else if (b - i >= 3 && u[0] == 0xE2 && u[1] == 0x81 &&
+                   (u[2] == 0xB0 || (u[2] >= 0xB4 && u[2] <= 0xB9))) {
+            d = u[2] - 0xB0;
+            w = 3;
+        }
+        if (d < 0 || k + 1 >= cap)
+            break;
+        num[k++] = (char)('0' + d);
+        i += w;
+    }
+    num[k] = '\0';
+    return k ? i - a : 0;
+}
+
+/* "¹ text" or "[^1]: text": 1 with the text start in *text_at. */
+static int
+footnote_marker(const char *s, size_t a, size_t b, char *num, size_t cap, size_t *text_at)
+{
+    size_t i = a + superscript_number(s, a, b, num, cap);
+    if (i == a && starts_with(s, a, b, "[^")) {
+        size_t k = 0;
+        i = a + 2;
+        while (i < b && s[i] >= '0' && s[i] <= '9' && k + 1 < cap)
+            num[k++] = s[i++];
+        num[k] = '\0';
+        if (k == 0 || i >= b || s[i] != ']')
+            return 0;
+        i++;
+        if (i < b && s[i] == ':')
+            i++;
+    }
+    if (i == a || i >= b || !is_blank_char(s[i]))
+        return 0;
+    while (i < b && is_blank_char(s[i]))
+        i++;
+    *text_at = i;
+    return i < b;
+}
+
+static int
+starts_lower(const char *s, size_t a, size_t b)
+{
+    while (a < b && s[a] == '*')
+        a++;
+    if (a >= b)
+        return 0;
+    UChar32 c;
+    int32_t i = 0, n = (int32_t)(b - a > 8 ? 8 : b - a);
+    U8_NEXT((const uint8_t *)s + a, i, n, c);
+    return c >= 0 && u_islower(c);
+}
+
+static void
+text_line(struct text_parser *tp, const struct line *ln)
+{
+    size_t a = ln->start, b = ln->end;
+    trim(tp->src, &a, &b);
+    size_t block_at = a;
+    int md = markdown_level(tp->src, &a, b);
+    size_t m = a;
+    if (starts_with(tp->src, m, b, "**"))
+        m += 2;
+    struct px_marker mk;
+    char num[16];
+    size_t text_at;
+    int blank = tp->blank_since;
+    tp->blank_since = 0;
+
+    if (!md && footnote_marker(tp->src, m, b, num, sizeof num, &text_at)) {
+        struct pending *pb = add_pending(tp);
+        pb->footnote = 1;
+        memcpy(pb->fn_number, num, sizeof num);
+        start_block(tp, pb, ln, block_at, a, b, text_at);
+        return;
+    }
+    int marked = px_marker_parse(tp->src + m, b - m, &mk);
+    if (!md && !marked) {
+        struct pending *into = NULL;
+        if (starts_lower(tp->src, a, b))
+            into = continuation_target(tp, blank);
+        else if (!blank && tp->n > 0 && !tp->p[tp->n - 1].table && tp->p[tp->n - 1].bold_open)
+            into = &tp->p[tp->n - 1];
+        if (into) {
+            append_line(tp, into, ln, a, b);
+            return;
+        }
+    }
+    struct pending *pb = add_pending(tp);
+    pb->md_level = md;
+    if (marked) {
+        pb->mk = mk;
+        pb->num_off = m;
+        text_at = m + mk.text_off;
+    } else {
+        text_at = a;
+    }
+    start_block(tp, pb, ln, block_at, a, b, text_at);
+}
+
+/* ---- tables ---- */
+
+static int
+is_pipe_separator(const char *s, size_t a, size_t b)
+{
+    int dash = 0;
+    for (size_t i = a; i < b; i++) {
+        if (s[i] == '-')
+            dash = 1;
+        else if (s[i] != '|' && s[i] != ':' && !is_blank_char(s[i]))
+            return 0;
+    }
+    return dash;
+}
+
+static size_t
+count_tab_fields(const char *s, size_t a, size_t b)
+{
+    size_t n = 1;
+    for (size_t i = a; i < b; i++)
+        n += s[i] == '\t';
+    return n;
+}
+
+/* Does the cell open with a header word? Case-folded with ICU, so "NHIỆM VỤ" counts too. */
+static int
+is_header_cell(struct text_parser *tp, const char *t, size_t len)
+{
+    char folded[96];
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t n = ucasemap_utf8FoldCase(tp->fold, folded, (int32_t)sizeof folded, t,
+                                      (int32_t)(len > 64 ? 64 : len), &err);
+    if (U_FAILURE(err) && err != U_BUFFER_OVERFLOW_ERROR)
+        return 0;
+    if (n > (int32_t)sizeof folded)
+        n = (int32_t)sizeof folded;
+    for (size_t k = 0; k < sizeof header_words / sizeof header_words[0]; k++) {
+        size_t w = strlen(header_words[k]);
+        if ((size_t)n >= w && memcmp(folded, header_words[k], w) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A header row: at least half of its non-empty cells open with a header word. */
+static int
+is_header_row(struct text_parser *tp, const struct px_row *r)
+{
+    size_t filled = 0, words = 0;
+    for (size_t k = 0; k < r->ncells; k++) {
+        const char *t = r->cells[k].text;
+        if (!*t)
+            continue;
+        filled++;
+        words += is_header_cell(tp, t, strlen(t));
+    }
+    return filled > 0 && words * 2 >= filled;
+}
+
+static void
+add_cell(struct text_parser *tp, struct px_row *r, const struct line *ln, size_t a, size_t b)
+{
+    trim(tp->src, &a, &b);
+    struct px_cell *c = px_row_add_cell(tp->doc, r, NULL, 0);
+    px_inline_clear(&tp->scratch);
+    px_inline_render(&tp->scratch, tp->src, a, b, ln->no);
+    px_inline_rtrim(&tp->scratch);
+    c->span = (struct px_span){ln->no, a, b - a};
+    px_inline_attach(tp->doc, &tp->scratch, a, &c->text, &c->map);
+}
+
+/* Split a row at its separator (an unescaped '|', or '\t'). */
+static void
+split_cells(struct text_parser *tp, struct px_row *r, const struct line *ln, size_t a, size_t b,
+            char sep)
+{
+    size_t cell = a;
+    for (size_t i = a; i <= b; i++) {
+        if (i < b && (tp->src[i] != sep || (sep == '|' && i > a && tp->src[i - 1] == '\\')))
+            continue;
+        add_cell(tp, r, ln, cell, i);
+        cell = i + 1;
+    }
+}
+
+static void
+open_table(struct text_parser *tp, int tabs, const struct line *ln, size_t a)
+{
+    struct pending *pb = add_pending(tp);
+    pb->table = px_table_new(tp->doc);
+    pb->span.line = ln->no;
+    pb->span.byte = a;
+    tp->table = pb->table;
+    tp->table_tabs = tabs;
+    tp->table_sep_seen = tp->table_data_seen = 0;
+}
+
+static void
+table_line(struct text_parser *tp, const struct line *ln, int tabs)
+{
+    size_t a = ln->start, b = ln->end;
+    if (!tabs) {
+        trim(tp->src, &a, &b);
+        if (is_pipe_separator(tp->src, a, b)) {
+            if (tp->table && !tp->table_tabs)
+                tp->table_sep_seen = 1;
+            return;
+        }
+    } else {
+        while (b > a && tp->src[b - 1] == ' ')
+            b--;
+    }
+    if (!tp->table || tp->table_tabs != tabs)
+        open_table(tp, tabs, ln, a);
+    struct px_row *r = px_table_add_row(tp->doc, tp->table);
+    r->span = (struct px_span){ln->no, a, b - a};
+    if (!tabs) { /* the outer pipes do not delimit cells */
+        a++;
+        if (b > a && tp->src[b - 1] == '|' && tp->src[b - 2] != '\\')
+            b--;
+    }
+    split_cells(tp, r, ln, a, b, tabs ? '\t' : '|');
+    if (r->ncells > tp->table->ncols)
+        tp->table->ncols = r->ncells;
+    if (!tabs && !tp->table_sep_seen && (tp->table->nrows == 1 || is_header_row(tp, r)))
+        r->header = 1; /* rows above the "|---|" line */
+    else if (!tp->table_data_seen && is_header_row(tp, r))
+        r->header = 1;
+    if (!r->header)
+        tp->table_data_seen = 1;
+    struct pending *pb = &tp->p[tp->n - 1];
+    pb->end = ln->end;
+}
+
+/* ---- lines ---- */
+
+static int
+is_blank_line(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (!is_blank_char(s[i]))
+            return 0;
+    return 1;
+}
+
+static void
+one_line(struct text_parser *tp, const struct line *ln)
+{
+    const char *s = tp->src;
+    size_t a = ln->start, b = ln->end;
+    if (is_blank_line(s, a, b)) {
+        tp->blank_since = 1;
+        tp->table = NULL;
+        return;
+    }
+    trim(s, &a, &b);
+    if (s[a] == '|') {
+        table_line(tp, ln, 0);
+        return;
+    }
+    size_t fields = memchr(s + ln->start, '\t', ln->end - ln->start)
+                        ? count_tab_fields(s, ln->start, ln->end)
+                        : 1;
+    if (fields >= 3 || (fields == 2 && tp->table && tp->table_tabs)) {
+        table_line(tp, ln, 1);
+        return;
+    }
+    tp->table = NULL;
+    text_line(tp, ln);
+}
+
+/* ---- writing the blocks ---- */
+
+static int
+is_caps(const char *t)
+{
+    int32_t i = 0, n = (int32_t)strlen(t), letters = 0;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)t, i, n, c);
+        if (c < 0)
+            return 0;
+        if (u_islower(c))
+            return 0;
+        letters += u_isupper(c) != 0;
+    }
+    return letters >= 2;
+}
+
+static int
+ends_sentence(const char *t)
+{
+    size_t n = strlen(t);
+    return n > 0 && (t[n - 1] == '.' || t[n - 1] == ';' || t[n - 1] == ',');
+}
+
+static void
+type_text_block(struct px_block *bl, const struct pending *pb)
+{
+    size_t tlen = strlen(bl->text);
+    if (is_caps(bl->text))
+        bl->flags |= PX_BLOCK_CAPS;
+    if (pb->bold_start && pb->bold_end)
+        bl->flags |= PX_BLOCK_BOLD;
+    if (pb->italic)
+        bl->flags |= PX_BLOCK_ITALIC;
+    int strong = (bl->flags & (PX_BLOCK_BOLD | PX_BLOCK_CAPS)) != 0;
+    if (pb->footnote) {
+        bl->type = PX_BLOCK_FOOTNOTE;
+    } else if (pb->md_level) {
+        bl->type = PX_BLOCK_HEADING;
+        bl->level = pb->md_level;
+    } else if (pb->mk.kind != PX_MARKER_NONE) {
+        bl->type = px_marker_block_type(&pb->mk, bl->text, tlen, strong);
+        bl->level = pb->mk.kind == PX_MARKER_BULLET ? 1 : px_marker_level(&pb->mk);
+    } else if (strong && tlen <= TITLE_MAX_BYTES && !ends_sentence(bl->text)) {
+        bl->type = PX_BLOCK_HEADING;
+        bl->level = (bl->flags & PX_BLOCK_CAPS) ? 1 : 2;
+    } else {
+        bl->type = PX_BLOCK_PARAGRAPH;
+    }
+}
+
+static void
+emit_pending(struct text_parser *tp, struct pending *pb)
+{
+    struct px_doc *doc = tp->doc;
+    struct px_block *bl = px_doc_add_block(doc, pb->table ? PX_BLOCK_TABLE : PX_BLOCK_PARAGRAPH);
+    bl->span = pb->span;
+    bl->span.len = pb->end - pb->span.byte;
+    if (pb->table) {
+        bl->table = pb->table;
+        return;
+    }
+    px_inline_rtrim(&pb->in);
+    px_inline_attach(doc, &pb->in, pb->span.byte, &bl->text, &bl->map);
+    if (pb->footnote)
+        bl->number = px_arena_strdup(&doc->arena, pb->fn_number);
+    else if (pb->mk.kind != PX_MARKER_NONE)
+        bl->number = px_arena_strndup(&doc->arena, tp->src + pb->num_off, pb->mk.num_len);
+    type_text_block(bl, pb);
+}
+
+/* ---- input checks ---- */
+
+static uint32_t
+line_of(const unsigned char *s, size_t off, size_t *col)
+{
+    uint32_t line = 1;
+    size_t start = 0;
+    for (size_t i = 0; i < off; i++)
+        if (s[i] == '\n') {
+            line++;
+            start = i + 1;
+        }
+    *col = off - start + 1;
+    return line;
+}
+
+/* One PX_ERROR for the byte at off: cause, then its column (the line is the item's). */
+static int
+refuse(struct px_doc *doc, struct px_diag *dg, size_t off, const char *cause)
+{
+    size_t col;
+    uint32_t line = line_of(doc->src, off, &col);
+    px_diag_report(dg, PX_ERROR, doc->path, line, (long)col, "%s at column %zu", cause, col);
+    return -1;
+}
+
+/*
+ * Make doc->src trusted UTF-8. Valid UTF-8 (with or without BOM) is parsed as
+ * it is, so offsets stay those of the file. Anything else goes through
+ * px_to_utf8, which refuses it (one PX_ERROR) or converts it (UTF-16, legacy
+ * encodings); the converted text then becomes doc->src (arena-owned).
+ */
+static int
+check_input(struct px_doc *doc, struct px_diag *dg)
+{
+    const unsigned char *s = doc->src;
+    size_t len = doc->src_len, bad = 0;
+    if (len == 0) {
+        px_diag_report(dg, PX_ERROR, doc->path, 1, 0, "empty file");
+        return -1;
+    }
+    if (!memchr(s, 0, len) && px_utf8_validate(s, len, &bad) == 0)
+        return 0;
+    struct px_buf out = PX_BUF_INIT;
+    enum px_encoding enc;
+    if (px_to_utf8(doc->path, s, len, NULL, &out, &enc, dg) != 0) {
+        px_buf_release(&out);
+        return -1;
+    }
+    /* a converter must hand back clean text; refuse rather than parse what it did not check */
+    size_t bad_out = 0;
+    if (out.len == 0 || memchr(out.ptr, 0, out.len) ||
+        px_utf8_validate((const unsigned char *)out.ptr, out.len, &bad_out) != 0) {
+        char cause[40];
+        snprintf(cause, sizeof cause, "invalid UTF-8 byte 0x%02X", (unsigned)s[bad]);
+        px_buf_release(&out);
+        return refuse(doc, dg, bad, cause);
+    }
+    doc->src = (const unsigned char *)px_arena_strndup(&doc->arena, out.ptr, out.len);
+    doc->src_len = out.len;
+    px_buf_release(&out);
+    return 0;
+}
+
+/* ---- driver ---- */
+
+static void
+parse_lines(struct text_parser *tp)
+{
+    size_t i = 0;
+    uint32_t no = 1;
+    if (tp->len >= 3 && memcmp(tp->src, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < tp->len) {
+        const char *nl = memchr(tp->src + i, '\n', tp->len - i);
+        size_t end = nl ? (size_t)(nl - tp->src) : tp->len;
+        struct line ln = {i, end, no++};
+        if (ln.end > ln.start && tp->src[ln.end - 1] == '\r')
+            ln.end--;
+        one_line(tp, &ln);
+        i = end + 1;
+    }
+}
+
 int
 px_parse_text(struct px_doc *doc, struct px_diag *dg)
 {
-    px_diag_report(dg, PX_ERROR, doc->path, 0, 0, "text parser not available in this build");
-    return -1;
+    if (check_input(doc, dg) != 0)
+        return -1;
+    struct text_parser tp;
+    memset(&tp, 0, sizeof tp);
+    tp.doc = doc;
+    tp.src = (const char *)doc->src;
+    tp.len = doc->src_len;
+    px_inline_init(&tp.scratch);
+    UErrorCode err = U_ZERO_ERROR;
+    tp.fold = ucasemap_open(NULL, 0, &err);
+    if (U_FAILURE(err)) {
+        px_inline_release(&tp.scratch);
+        return px_error(dg, "cannot open the ICU case map: %s", u_errorName(err));
+    }
+    parse_lines(&tp);
+    for (size_t k = 0; k < tp.n; k++) {
+        emit_pending(&tp, &tp.p[k]);
+        px_inline_release(&tp.p[k].in);
+    }
+    free(tp.p);
+    px_inline_release(&tp.scratch);
+    ucasemap_close(tp.fold);
+    px_tables_merge_pages(doc);
+    return 0;
 }

@@ -38,6 +38,11 @@ int px_utf8_validate(const unsigned char *s, size_t len, size_t *bad_off);
  * the container (HTML meta, HTTP-equiv) or NULL. On success returns 0,
  * fills out (cleared first) and *enc; when the input is already valid
  * UTF-8 without BOM, out receives a copy (the common case costs one memcpy).
+ * A UTF-8 BOM is stripped: out is the text after it, so offsets into out are
+ * offsets into data minus 3 (callers that cite data add 3). Converted input
+ * (UTF-16, a declared charset, TCVN3/VNI) is composed to NFC; offsets into
+ * out then refer to the converted text, not to data.
+ * Success after a conversion adds one PX_NOTE ("converted from TCVN3").
  * On failure reports one PX_ERROR for `file` into dg and returns -1.
  */
 int px_to_utf8(const char *file, const unsigned char *data, size_t len, const char *declared,

@@ -1,21 +1,51 @@
-/* Placeholder: this module is being written; every entry point reports that. */
-#include "extract.h"
+/*
+ * extract — the glue of the extraction stage: the extractor's lifetime,
+ * helpers shared by the stages (key text, rule matching, markers, spans)
+ * and the targets stage. Document facts are in extract_doc.c, tasks in
+ * extract_tasks.c. See extract.h for the contract.
+ */
+#include "extract_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-struct px_extractor {
-    int unused;
-};
 
 struct px_extractor *
 px_extractor_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag *dg)
 {
-    (void)rules_dir, (void)nz, (void)dg;
-    return px_xcalloc(1, sizeof(struct px_extractor));
+    if (!rules_dir)
+        rules_dir = px_rules_default_dir();
+    struct px_extractor *ex = px_xcalloc(1, sizeof *ex);
+    ex->nz = nz;
+    px_ruleset_init(&ex->rs);
+    if (px_rules_load_dir(&ex->rs, rules_dir, dg) != 0)
+        goto fail;
+    ex->ag = px_agencies_new(rules_dir, nz, dg);
+    if (!ex->ag)
+        goto fail;
+    struct px_buf path = PX_BUF_INIT;
+    px_buf_printf(&path, "%s/metrics.tsv", rules_dir);
+    int rc = px_target_finder_init(&ex->tf, &ex->rs, path.ptr, dg);
+    px_buf_release(&path);
+    if (rc != 0)
+        goto fail;
+    ex->have_tf = 1;
+    return ex;
+fail:
+    px_extractor_free(ex);
+    return NULL;
 }
 
 void
 px_extractor_free(struct px_extractor *ex)
 {
+    if (!ex)
+        return;
+    if (ex->have_tf)
+        px_target_finder_release(&ex->tf);
+    px_agencies_free(ex->ag);
+    px_ruleset_release(&ex->rs);
     free(ex);
 }
 
@@ -23,9 +53,16 @@ int
 px_extract(struct px_extractor *ex, struct px_doc *doc, struct px_extraction *out,
            struct px_diag *dg)
 {
-    (void)ex, (void)doc, (void)dg;
     memset(out, 0, sizeof *out);
     out->info.kind = "other";
+    struct px_xrun r = {.ex = ex, .doc = doc, .out = out, .dg = dg};
+    r.block_task = px_arena_calloc(&doc->arena, doc->nblocks + 1, sizeof *r.block_task);
+    r.row_task = px_arena_calloc(&doc->arena, doc->nblocks + 1, sizeof *r.row_task);
+    for (size_t i = 0; i < doc->nblocks; i++)
+        r.block_task[i] = -1;
+    if (px_extract_docinfo(&r) != 0 || px_extract_tasks(&r) != 0 ||
+        px_extract_targets(&r) != 0)
+        return -1;
     return 0;
 }
 
@@ -34,5 +71,230 @@ px_deadline_kind_name(enum px_deadline_kind k)
 {
     static const char *const names[] = {"unknown", "date", "period", "recurring", "continuous",
                                         "as_required"};
-    return (unsigned)k < 6 ? names[k] : "unknown";
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
+}
+
+/* ---- helpers shared by the stages ---- */
+
+int
+px_xkey_make(struct px_xrun *r, const char *s, size_t len, struct px_xkey *k)
+{
+    free(k->map);
+    k->map = NULL;
+    return px_normalize(r->ex->nz, s, len, PX_NORM_KEY | PX_NORM_ONELINE, &k->key, &k->map,
+                        r->dg);
+}
+
+void
+px_xkey_release(struct px_xkey *k)
+{
+    px_buf_release(&k->key);
+    free(k->map);
+    k->map = NULL;
+}
+
+size_t
+px_xkey_src(const struct px_xkey *k, size_t off)
+{
+    if (!k->map)
+        return off;
+    return k->map[off > k->key.len ? k->key.len : off];
+}
+
+const struct px_rule *
+px_xrule(struct px_xrun *r, const char *id)
+{
+    return px_rules_find(&r->ex->rs, id);
+}
+
+int
+px_xmatch(struct px_xrun *r, const char *id, const char *subject, size_t len, struct px_match *m)
+{
+    const struct px_rule *rule = px_xrule(r, id);
+    if (!rule)
+        return 0;
+    return px_rule_match(&r->ex->rs, rule, subject, len, 0, m) == 1;
+}
+
+const struct px_rule *
+px_xmatch_any(struct px_xrun *r, const char *prefix, const char *subject, size_t len,
+              struct px_match *m)
+{
+    const struct px_ruleset *rs = &r->ex->rs;
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct px_rule *rule = &rs->rules[i];
+        if (px_rule_in(rule, prefix) && px_rule_match(rs, rule, subject, len, 0, m) == 1)
+            return rule;
+    }
+    return NULL;
+}
+
+static int
+all_of(const char *s, const char *set)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!strchr(set, *s))
+            return 0;
+    return 1;
+}
+
+enum px_xmark
+px_xmark_of(const char *n)
+{
+    if (!n || !*n)
+        return PX_XM_NONE;
+    if (all_of(n, "IVXLC"))
+        return PX_XM_ROMAN;
+    if (all_of(n, "0123456789"))
+        return PX_XM_ARABIC;
+    if (isdigit((unsigned char)n[0]) && all_of(n, "0123456789."))
+        return PX_XM_DOTTED;
+    if (!strcmp(n, "-") || !strcmp(n, "+") || !strcmp(n, "\xE2\x80\xA2") ||
+        !strcmp(n, "\xE2\x80\x93") || !strcmp(n, "*"))
+        return PX_XM_BULLET;
+    /* one lower-case letter, ASCII or "đ" */
+    if ((islower((unsigned char)n[0]) && !n[1]) || !strcmp(n, "\xC4\x91"))
+        return PX_XM_LETTER;
+    return PX_XM_NONE;
+}
+
+int
+px_xmark_rank(enum px_xmark k, const char *number)
+{
+    switch (k) {
+    case PX_XM_ROMAN:
+        return 1;
+    case PX_XM_ARABIC:
+        return 2;
+    case PX_XM_DOTTED: {
+        int depth = 1;
+        for (const char *p = number; *p; p++)
+            depth += *p == '.' && p[1];
+        return 1 + depth; /* "1.1" ranks 3 */
+    }
+    case PX_XM_LETTER:
+        return 10;
+    case PX_XM_BULLET:
+        return 20;
+    default:
+        return 99;
+    }
+}
+
+struct px_span
+px_xblock_span(const struct px_block *b, size_t off, size_t len)
+{
+    struct px_span s = {0, 0, 0};
+    uint32_t line = b->span.line;
+    uint64_t a = px_offmap_lookup(&b->map, off, b->span.byte, b->span.line, &line);
+    uint64_t z = px_offmap_lookup(&b->map, off + len, b->span.byte, b->span.line, NULL);
+    s.line = line;
+    s.byte = a;
+    s.len = z > a ? z - a : 0;
+    return s;
+}
+
+char *
+px_xcopy_oneline(struct px_xrun *r, const char *s, size_t len)
+{
+    char *out = px_arena_alloc(&r->doc->arena, len + 1);
+    size_t n = 0;
+    int space = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = n > 0;
+            continue;
+        }
+        if (space)
+            out[n++] = ' ';
+        space = 0;
+        out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+struct px_task *
+px_xadd_task(struct px_xrun *r)
+{
+    struct px_extraction *o = r->out;
+    if (o->ntasks == r->task_cap) {
+        size_t cap = r->task_cap ? 2 * r->task_cap : 32;
+        o->tasks = px_arena_grow(&r->doc->arena, o->tasks, o->ntasks, cap, sizeof *o->tasks);
+        r->task_cap = cap;
+    }
+    struct px_task *t = &o->tasks[o->ntasks++];
+    memset(t, 0, sizeof *t);
+    return t;
+}
+
+struct px_target *
+px_xadd_target(struct px_xrun *r)
+{
+    struct px_extraction *o = r->out;
+    if (o->ntargets == r->target_cap) {
+        size_t cap = r->target_cap ? 2 * r->target_cap : 32;
+        o->targets = px_arena_grow(&r->doc->arena, o->targets, o->ntargets, cap, sizeof *o->targets);
+        r->target_cap = cap;
+    }
+    struct px_target *t = &o->targets[o->ntargets++];
+    memset(t, 0, sizeof *t);
+    return t;
+}
+
+/* ---- targets: every commitment, linked to the task whose text holds it ---- */
+
+static int
+targets_in(struct px_xrun *r, const char *text, const struct px_block *b,
+           const struct px_cell *cell, int task)
+{
+    struct px_target_hit *hits = NULL;
+    size_t n = 0;
+    if (!text || !*text)
+        return 0;
+    if (px_targets_find(&r->ex->tf, r->ex->nz, text, strlen(text), &r->doc->arena, &hits, &n,
+                        r->dg) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        struct px_target *t = px_xadd_target(r);
+        *t = hits[i].t;
+        t->task = task >= 0 ? r->out->tasks[task].id : NULL;
+        size_t len = hits[i].end - hits[i].start;
+        if (cell) {
+            uint32_t line = cell->span.line;
+            uint64_t a = px_offmap_lookup(&cell->map, hits[i].start, cell->span.byte,
+                                          cell->span.line, &line);
+            t->prov.span = (struct px_span){line, a, len};
+        } else {
+            t->prov.span = px_xblock_span(b, hits[i].start, len);
+        }
+    }
+    return 0;
+}
+
+int
+px_extract_targets(struct px_xrun *r)
+{
+    if (!r->ex->have_tf)
+        return 0;
+    for (size_t i = 0; i < r->doc->nblocks; i++) {
+        const struct px_block *b = &r->doc->blocks[i];
+        if (b->type != PX_BLOCK_TABLE) {
+            if (targets_in(r, b->text, b, NULL, r->block_task[i]) != 0)
+                return -1;
+            continue;
+        }
+        const int *rows = r->row_task[i];
+        for (size_t y = 0; y < b->table->nrows; y++) {
+            const struct px_row *row = &b->table->rows[y];
+            int task = rows ? rows[y] : -1;
+            for (size_t x = 0; x < row->ncells; x++)
+                if (targets_in(r, row->cells[x].text, b, &row->cells[x], task) != 0)
+                    return -1;
+        }
+    }
+    return 0;
 }

@@ -14,7 +14,14 @@
  *     content twice stores nothing new; a changed file at the same path (or
  *     with the same doc key) replaces its old version in the same transaction.
  *
+ * Schema (user_version PX_STORE_SCHEMA): documents (one row per stored
+ * version, sha256 unique, (doc_key, format) unique), document_implements,
+ * facts (provenance of document facts), blocks, table_rows, cells, tasks,
+ * task_agencies, targets. Children cascade on delete of their document.
+ *
  * Ownership: struct px_store is heap-owned; free with px_store_close().
+ * Records read back (px_store_docs, px_store_load) are arena-owned by the
+ * arena the caller passes.
  */
 #ifndef PX_STORE_H
 #define PX_STORE_H
@@ -26,6 +33,8 @@
 #include <stdint.h>
 
 struct px_store;
+
+#define PX_STORE_SCHEMA 1
 
 enum px_store_result {
     PX_STORE_NEW,      /* first time this content and key are seen */
@@ -42,8 +51,38 @@ int px_store_has_sha(struct px_store *st, const char *sha256_hex, struct px_diag
 
 /* Store one document, its blocks and its extraction in one transaction. */
 int px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
-                 const struct px_extraction *ex, enum px_store_result *res,
-                 struct px_diag *dg);
+                 const struct px_extraction *ex, enum px_store_result *res, struct px_diag *dg);
+
+/* Mark the document with this content as a baseline (is_baseline = 1). 0 or -1. */
+int px_store_mark_baseline(struct px_store *st, const char *sha256_hex, struct px_diag *dg);
+
+/* One stored document as listed by px_store_docs(); strings arena-owned. */
+struct px_store_doc {
+    int64_t id;
+    const char *key;         /* doc key: base name without extension */
+    const char *path;        /* as ingested */
+    const char *sha256;      /* hex */
+    const char *format;      /* "text" | "html" | "docx" */
+    const char *ingested_at; /* UTC ISO 8601 */
+    int64_t size;
+    int is_baseline;
+    const char *baseline_for;             /* or NULL */
+    const char *kind, *number, *province; /* document facts (may be NULL) */
+    size_t ntasks, ntargets;
+};
+
+/*
+ * List stored documents ordered by key then format; key == NULL lists all,
+ * else only those whose doc key (or "key.format") equals key. *out is an
+ * arena-owned array. Returns 0 or -1 on a database failure (reported).
+ */
+int px_store_docs(struct px_store *st, const char *key, struct px_arena *a,
+                  struct px_store_doc **out, size_t *n, struct px_diag *dg);
+
+/* Read one document's extraction back (facts, tasks in order, targets in
+ * order) into arena-owned records. Returns 0 or -1 (reported). */
+int px_store_load(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_extraction *ex,
+                  struct px_diag *dg);
 
 /* The raw sqlite3 handle, for read-only modules (export, diff, report). Borrowed. */
 struct sqlite3 *px_store_db(struct px_store *st);

@@ -1,0 +1,278 @@
+/*
+ * html_table — an HTML <table> as a full grid of rows × cells.
+ *
+ * colspan/rowspan are expanded: the origin cell keeps its spans and its text
+ * is copied into every grid slot it covers, so "Cơ quan chủ trì" merged over
+ * five rows is the lead of each of them. A table nested in a cell is
+ * flattened into the cell's text (its rows on lines of their own).
+ */
+#include "html_internal.h"
+
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+/* No plan table is wider than this; the cap bounds a hostile colspan. */
+#define MAX_COLS 64
+/* HTML's own limit on rowspan. */
+#define MAX_ROWSPAN 65534
+/* A header cell is a few words; longer text is data. */
+#define HEADER_CELL_MAX 80
+/* Header rows come first: a two- or three-row header at most. */
+#define HEADER_ROWS_MAX 3
+
+/* A slot covered by a rowspan from a row above. */
+struct pending {
+    const char *text; /* arena-owned text of the origin cell */
+    struct px_span span;
+    long left; /* rows still covered */
+};
+
+struct cell_walk {
+    xmlNode *root;
+    struct html_acc acc;
+    struct html_style st;
+};
+
+static int
+cell_enter(void *ctx, xmlNode *n)
+{
+    struct cell_walk *w = ctx;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content)
+            html_acc_text(&w->acc, (const char *)n->content, &w->st);
+        return 0;
+    }
+    if (n->type != XML_ELEMENT_NODE || html_is_hidden(n))
+        return 0;
+    if (n != w->root && (html_is(n, "td") || html_is(n, "th")))
+        w->acc.space = w->acc.buf.len > 0; /* cells of a nested row: one space apart */
+    else if (n != w->root && html_is_block(n))
+        html_acc_newline(&w->acc);
+    html_style_update(&w->st, n, +1);
+    return 1;
+}
+
+static void
+cell_leave(void *ctx, xmlNode *n)
+{
+    struct cell_walk *w = ctx;
+    if (n->type != XML_ELEMENT_NODE || html_is_hidden(n))
+        return;
+    html_style_update(&w->st, n, -1);
+    if (n != w->root && html_is_block(n) && !html_is(n, "td") && !html_is(n, "th"))
+        html_acc_newline(&w->acc);
+}
+
+/* The cell's text, trimmed, into acc (the caller owns acc). */
+static void
+cell_text(xmlNode *cell, struct cell_walk *w)
+{
+    static const struct html_walk_ops ops = {cell_enter, cell_leave};
+    html_acc_reset(&w->acc);
+    memset(&w->st, 0, sizeof w->st);
+    w->root = cell;
+    html_walk(cell, &ops, w);
+    struct px_buf *b = &w->acc.buf;
+    while (b->len > 0 && (b->ptr[b->len - 1] == '\n' || b->ptr[b->len - 1] == ' '))
+        b->len--;
+    px_buf_truncate(b, b->len);
+}
+
+static struct px_cell *
+add_cell(struct html_ctx *c, struct px_row *r, const char *text, size_t len, struct px_span span)
+{
+    struct px_cell *cell = px_row_add_cell(c->doc, r, text, len);
+    cell->span = span;
+    return cell;
+}
+
+/* Copy the slots that rowspans from above cover at *col (and the gaps before them up to want). */
+static void
+fill_covered(struct html_ctx *c, struct px_row *r, struct pending *pend, size_t *col)
+{
+    while (*col < MAX_COLS && pend[*col].left > 0) {
+        struct pending *p = &pend[*col];
+        add_cell(c, r, p->text, strlen(p->text), p->span);
+        p->left--;
+        (*col)++;
+    }
+}
+
+/* After the last cell: empty slots up to the last covered column, then the covered ones. */
+static void
+fill_row_end(struct html_ctx *c, struct px_row *r, struct pending *pend, size_t *col)
+{
+    size_t last = MAX_COLS;
+    while (last > *col && pend[last - 1].left == 0)
+        last--;
+    while (*col < last) {
+        if (pend[*col].left > 0) {
+            fill_covered(c, r, pend, col);
+            continue;
+        }
+        struct px_span none = {0};
+        add_cell(c, r, "", 0, none);
+        (*col)++;
+    }
+}
+
+static void
+place_cell(struct html_ctx *c, struct px_row *r, xmlNode *td, struct cell_walk *w,
+           struct pending *pend, size_t *col)
+{
+    long colspan = html_attr_long(td, "colspan", 1, 1, MAX_COLS);
+    long rowspan = html_attr_long(td, "rowspan", 1, 0, MAX_ROWSPAN);
+    if (rowspan == 0)
+        rowspan = 1; /* "to the end of the section": rare, and one row is safe */
+    cell_text(td, w);
+    struct px_span span = {(uint32_t)html_line(td), c->stream, w->acc.buf.len};
+    c->stream += w->acc.buf.len + 1; /* the text, then a tab or a newline */
+    struct px_cell *origin = add_cell(c, r, w->acc.buf.ptr, w->acc.buf.len, span);
+    origin->colspan = (uint32_t)colspan;
+    origin->rowspan = (uint32_t)rowspan;
+    const char *text = origin->text;
+    for (long k = 0; k < colspan && *col < MAX_COLS; k++, (*col)++) {
+        if (k > 0)
+            add_cell(c, r, text, strlen(text), span);
+        pend[*col].text = text;
+        pend[*col].span = span;
+        pend[*col].left = rowspan - 1;
+    }
+}
+
+/* Returns non-zero when every cell of the row is a <th>. */
+static int
+build_row(struct html_ctx *c, struct px_table *t, xmlNode *tr, struct cell_walk *w,
+          struct pending *pend)
+{
+    struct px_row *r = px_table_add_row(c->doc, t);
+    r->span.line = (uint32_t)html_line(tr);
+    r->span.byte = c->stream;
+    size_t col = 0;
+    int all_th = 1, any = 0;
+    for (xmlNode *td = tr->children; td; td = td->next) {
+        if (!html_is(td, "td") && !html_is(td, "th"))
+            continue;
+        fill_covered(c, r, pend, &col);
+        if (col >= MAX_COLS)
+            break;
+        place_cell(c, r, td, w, pend, &col);
+        any = 1;
+        all_th &= html_is(td, "th");
+    }
+    fill_row_end(c, r, pend, &col);
+    r->span.len = c->stream - r->span.byte;
+    if (r->ncells > t->ncols)
+        t->ncols = r->ncells;
+    return any && all_th;
+}
+
+static int
+is_row_group(const xmlNode *n)
+{
+    return html_is(n, "thead") || html_is(n, "tbody") || html_is(n, "tfoot");
+}
+
+static void
+build_rows(struct html_ctx *c, struct px_table *t, xmlNode *table, struct pending *pend)
+{
+    struct cell_walk w = {0};
+    w.acc.buf = (struct px_buf)PX_BUF_INIT;
+    for (xmlNode *g = table->children; g; g = g->next) {
+        int head = html_is(g, "thead");
+        if (is_row_group(g)) {
+            for (xmlNode *tr = g->children; tr; tr = tr->next)
+                if (html_is(tr, "tr") && (build_row(c, t, tr, &w, pend) || head))
+                    t->rows[t->nrows - 1].header = 1;
+        } else if (html_is(g, "tr") && build_row(c, t, g, &w, pend)) {
+            t->rows[t->nrows - 1].header = 1;
+        }
+    }
+    px_buf_release(&w.acc.buf);
+}
+
+/* Lower-case UTF-8 into out (ICU code point mapping); out must hold 4 * len + 1 bytes. */
+static void
+lower_utf8(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t i = 0, o = 0;
+    while (i < len) {
+        UChar32 cp;
+        U8_NEXT(s, i, len, cp);
+        if (cp < 0)
+            continue;
+        UBool err = 0;
+        U8_APPEND((uint8_t *)out, o, cap - 1, u_tolower(cp), err);
+        if (err)
+            break;
+    }
+    out[o] = '\0';
+}
+
+static int
+is_header_text(const char *s)
+{
+    static const char *const words[] = {
+        "tt",      "nội dung", "nhiệm vụ", "cơ quan", "chủ trì",   "phối hợp", "thời gian",
+        "thời hạn", "sản phẩm", "kết quả",  "ghi chú", "đơn vị",    "trách nhiệm", "tiến độ",
+        "lộ trình", "hoàn thành", "chỉ tiêu", "dự kiến", "hình thức",
+    };
+    size_t len = strlen(s);
+    if (len == 0 || len > HEADER_CELL_MAX || strpbrk(s, "0123456789"))
+        return 0;
+    char low[4 * HEADER_CELL_MAX + 1];
+    lower_utf8(s, len, low, sizeof low);
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strstr(low, words[k]))
+            return 1;
+    return 0;
+}
+
+/* A row of header words ("TT | Nội dung | Cơ quan chủ trì …"), two filled cells at least. */
+static int
+is_header_row(const struct px_row *r)
+{
+    size_t filled = 0;
+    for (size_t k = 0; k < r->ncells; k++) {
+        if (r->cells[k].text[0] == '\0')
+            continue;
+        if (!is_header_text(r->cells[k].text))
+            return 0;
+        filled++;
+    }
+    return filled >= 2;
+}
+
+static void
+mark_header_rows(struct px_table *t)
+{
+    for (size_t i = 0; i < t->nrows && i < HEADER_ROWS_MAX; i++) {
+        if (!t->rows[i].header && !is_header_row(&t->rows[i]))
+            break;
+        t->rows[i].header = 1;
+    }
+}
+
+void
+html_table(struct html_ctx *c, xmlNode *table)
+{
+    struct pending pend[MAX_COLS];
+    memset(pend, 0, sizeof pend);
+    uint64_t start = c->stream;
+    struct px_table *t = px_table_new(c->doc);
+    build_rows(c, t, table, pend);
+    c->ntables++;
+    if (t->nrows == 0)
+        return;
+    mark_header_rows(t);
+    struct px_block *b = px_doc_add_block(c->doc, PX_BLOCK_TABLE);
+    b->table = t;
+    b->span.line = (uint32_t)html_line(table);
+    b->span.byte = start;
+    b->span.len = c->stream - start;
+    struct px_buf loc = PX_BUF_INIT;
+    px_buf_printf(&loc, "table[%zu]", c->ntables);
+    b->locator = px_arena_strndup(&c->doc->arena, loc.ptr, loc.len);
+    px_buf_release(&loc);
+}

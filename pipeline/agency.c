@@ -1,0 +1,1147 @@
+/*
+ * agency — split agency cells and headings into canonical names.
+ *
+ * How a text is read:
+ *   1. abbreviations are expanded as written (UBND -> Ủy ban nhân dân), so
+ *      names kept as written come out expanded too;
+ *   2. the text becomes tokens (words, punctuation, line breaks), each with a
+ *      key: case-folded, tone placement made traditional (hoá -> hóa);
+ *   3. names are read left to right: the longest alias of the table that
+ *      ends at a boundary wins; otherwise a name runs to the next separator
+ *      that is followed by the start of another agency.
+ * Aliases are compared without commas ("Các sở, ban ngành" = "Các sở, ban,
+ * ngành"), and their word "tỉnh" also matches "tỉnh <Province>", a bare
+ * province name or "thành phố <City>".
+ */
+#include "agency.h"
+
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum tok_kind { TK_WORD, TK_PUNCT, TK_NL };
+
+struct tok {
+    size_t off, len; /* in the expanded text */
+    const char *key; /* folded word, or the punctuation character ('-' for dashes) */
+    enum tok_kind kind;
+    int upper; /* the word starts with a capital letter */
+};
+
+struct toks {
+    struct tok *v;
+    size_t n, cap;
+};
+
+/* A phrase to match: keys of its words and punctuation (commas dropped). */
+struct phrase {
+    const char **key;
+    size_t n;
+};
+
+enum agency_kind { AK_BODY, AK_PERSON, AK_GROUP };
+
+struct alias {
+    struct phrase ph;
+    size_t entry;
+};
+
+struct entry {
+    const char *canonical;
+    enum agency_kind kind;
+};
+
+struct abbr {
+    const char *shortf;
+    size_t slen;
+    const char *longf;
+};
+
+struct province {
+    struct phrase ph;
+    size_t std; /* index of the standard name */
+};
+
+enum wordlist { WL_HEAD, WL_PLURAL, WL_OFFICE, WL_ROLE, WL_PARTNER, WL_LEAD, WL_PREP, WL_COUNT };
+
+static const char *const wordlist_names[WL_COUNT] = {
+    "head", "plural", "office", "role", "partner", "lead", "prep",
+};
+
+struct phrases {
+    struct phrase *v;
+    size_t n;
+};
+
+struct px_agencies {
+    struct px_arena arena; /* every table string and phrase */
+    struct entry *entries;
+    size_t nentries;
+    struct alias *aliases;
+    size_t naliases;
+    struct abbr *abbrs;
+    size_t nabbrs;
+    struct phrases words[WL_COUNT];
+    const char **std_names; /* provinces' standard names */
+    size_t nstd;
+    struct province *provinces;
+    size_t nprovinces;
+};
+
+/* ------------------------------------------------------------------ keys */
+
+/* Word-final vowel pairs written with the modern tone placement, and their traditional form. */
+static const char *const tone_fix[][2] = {
+    {"oà", "òa"}, {"oá", "óa"}, {"oả", "ỏa"}, {"oã", "õa"}, {"oạ", "ọa"},
+    {"oè", "òe"}, {"oé", "óe"}, {"oẻ", "ỏe"}, {"oẽ", "õe"}, {"oẹ", "ọe"},
+    {"uỳ", "ùy"}, {"uý", "úy"}, {"uỷ", "ủy"}, {"uỹ", "ũy"}, {"uỵ", "ụy"},
+};
+
+/* Case-fold a word with ICU; bytes are copied unchanged if ICU refuses them. */
+static void
+fold_word(const char *s, size_t len, struct px_buf *out)
+{
+    UChar small[128], folded[128];
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t ulen = 0, flen, blen = 0;
+
+    px_buf_clear(out);
+    u_strFromUTF8(small, 128, &ulen, s, (int32_t)len, &err);
+    if (U_FAILURE(err) || ulen >= 128)
+        goto verbatim;
+    flen = u_strFoldCase(folded, 128, small, ulen, U_FOLD_CASE_DEFAULT, &err);
+    if (U_FAILURE(err) || flen >= 128)
+        goto verbatim;
+    px_buf_grow(out, (size_t)flen * 3 + 1);
+    u_strToUTF8(out->ptr, (int32_t)out->cap, &blen, folded, flen, &err);
+    if (U_FAILURE(err))
+        goto verbatim;
+    out->len = (size_t)blen;
+    out->ptr[out->len] = '\0';
+    return;
+verbatim:
+    px_buf_clear(out);
+    px_buf_put(out, s, len);
+}
+
+/* The match key of one word: folded, traditional tone placement at the word's end. */
+static const char *
+word_key(struct px_arena *a, const char *s, size_t len)
+{
+    struct px_buf b = PX_BUF_INIT;
+    const char *key;
+
+    fold_word(s, len, &b);
+    for (size_t i = 0; i < sizeof tone_fix / sizeof tone_fix[0]; i++) {
+        size_t fl = strlen(tone_fix[i][0]);
+        if (b.len < fl || memcmp(b.ptr + b.len - fl, tone_fix[i][0], fl) != 0)
+            continue;
+        if (tone_fix[i][0][0] == 'u' && b.len > fl && b.ptr[b.len - fl - 1] == 'q')
+            break; /* "quý" keeps its tone on the y */
+        px_buf_truncate(&b, b.len - fl);
+        px_buf_puts(&b, tone_fix[i][1]);
+        break;
+    }
+    key = px_arena_strndup(a, b.ptr, b.len);
+    px_buf_release(&b);
+    return key;
+}
+
+/* ------------------------------------------------------------- tokens */
+
+static int
+is_word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Length of a UTF-8 punctuation sequence at s (general punctuation U+2000..U+206F), else 0. */
+static size_t
+unicode_punct_len(const char *s, size_t left)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (left >= 3 && u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x81))
+        return 3;
+    return 0;
+}
+
+static void
+push_tok(struct toks *t, struct px_arena *a, struct tok tk)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 32;
+        t->v = px_arena_grow(a, t->v, t->n, cap, sizeof *t->v);
+        t->cap = cap;
+    }
+    t->v[t->n++] = tk;
+}
+
+static int
+starts_upper(const char *s, size_t len)
+{
+    int32_t i = 0;
+    UChar32 c;
+    U8_NEXT(s, i, (int32_t)len, c);
+    return c > 0 && u_isupper(c);
+}
+
+/*
+ * Split s into tokens. A hyphen between two word characters stays inside
+ * the word ("I-Office"); spaced hyphens and dashes are '-' tokens.
+ */
+static void
+tokenize(struct px_arena *a, const char *s, size_t len, struct toks *out)
+{
+    size_t i = 0;
+
+    out->n = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t ul = unicode_punct_len(s + i, len - i);
+        struct tok tk = {i, 1, NULL, TK_PUNCT, 0};
+
+        if (c == ' ' || c == '\t' || c == '\r') {
+            i++;
+            continue;
+        }
+        if (c == '\n') {
+            tk.kind = TK_NL;
+            tk.key = "\n";
+        } else if (ul) {
+            tk.len = ul;
+            tk.key =
+                ((unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x95) ? "-" : "\"";
+        } else if (is_word_byte(c)) {
+            size_t j = i;
+            while (j < len && !unicode_punct_len(s + j, len - j) &&
+                   (is_word_byte((unsigned char)s[j]) ||
+                    (s[j] == '-' && j > i && j + 1 < len && is_word_byte((unsigned char)s[j + 1]))))
+                j++;
+            tk.len = j - i;
+            tk.kind = TK_WORD;
+            tk.key = word_key(a, s + i, tk.len);
+            tk.upper = starts_upper(s + i, tk.len);
+        } else {
+            tk.key = px_arena_strndup(a, s + i, 1);
+        }
+        push_tok(out, a, tk);
+        i += tk.len;
+    }
+}
+
+static int
+tok_is(const struct tok *t, const char *key)
+{
+    return strcmp(t->key, key) == 0;
+}
+
+/* ------------------------------------------------------ abbreviations */
+
+/*
+ * Copy text with every whole-word abbreviation expanded (longest first).
+ * When map is not NULL it receives, for every output byte and one past the
+ * end, the input offset it came from (heap, caller frees).
+ */
+static void
+expand_abbrs(const struct px_agencies *ag, const char *s, size_t len, struct px_buf *out,
+             size_t **map)
+{
+    size_t i = 0, cap = len + 1;
+
+    px_buf_clear(out);
+    if (map)
+        *map = px_xmalloc(cap * sizeof **map);
+    while (i < len) {
+        const struct abbr *best = NULL;
+        if (i == 0 || !is_word_byte((unsigned char)s[i - 1])) {
+            for (size_t k = 0; k < ag->nabbrs; k++) {
+                const struct abbr *ab = &ag->abbrs[k];
+                if (ab->slen > len - i || memcmp(s + i, ab->shortf, ab->slen) != 0)
+                    continue;
+                if (i + ab->slen < len && is_word_byte((unsigned char)s[i + ab->slen]))
+                    continue;
+                if (!best || ab->slen > best->slen)
+                    best = ab;
+            }
+        }
+        size_t from = out->len;
+        if (best) {
+            px_buf_puts(out, best->longf);
+        } else {
+            px_buf_putc(out, s[i]);
+        }
+        if (map) {
+            if (out->len + 1 > cap) {
+                cap = (out->len + 1) * 2;
+                *map = px_xrealloc(*map, cap * sizeof **map);
+            }
+            for (size_t k = from; k < out->len; k++)
+                (*map)[k] = i;
+        }
+        i += best ? best->slen : 1;
+    }
+    if (map)
+        (*map)[out->len] = len;
+}
+
+/* -------------------------------------------------------------- loading */
+
+static void
+make_phrase(struct px_agencies *ag, const char *s, size_t len, struct phrase *ph)
+{
+    struct px_buf ex = PX_BUF_INIT;
+    struct toks t = {0};
+    size_t n = 0;
+
+    expand_abbrs(ag, s, len, &ex, NULL);
+    tokenize(&ag->arena, ex.ptr, ex.len, &t);
+    ph->key = px_arena_calloc(&ag->arena, t.n ? t.n : 1, sizeof *ph->key);
+    for (size_t i = 0; i < t.n; i++)
+        if (!tok_is(&t.v[i], ","))
+            ph->key[n++] = t.v[i].key;
+    ph->n = n;
+    px_buf_release(&ex);
+}
+
+static char *
+trimmed(struct px_arena *a, const char *s, size_t len)
+{
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+        len--;
+    return px_arena_strndup(a, s, len);
+}
+
+/* Split a line at tabs into at most max fields (arena copies, trimmed). */
+static size_t
+split_fields(struct px_arena *a, const char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    const char *p = line;
+
+    while (n < max) {
+        const char *tab = strchr(p, '\t');
+        size_t l = tab ? (size_t)(tab - p) : strlen(p);
+        f[n++] = trimmed(a, p, l);
+        if (!tab)
+            break;
+        p = tab + 1;
+    }
+    return n;
+}
+
+typedef void (*line_fn)(struct px_agencies *ag, char **f, size_t nf, const char *file, long line,
+                        struct px_diag *dg);
+
+/* Read a TSV file line by line; '#' lines and blank lines are skipped. */
+static int
+read_tsv(struct px_agencies *ag, const char *dir, const char *name, line_fn fn, struct px_diag *dg)
+{
+    struct px_buf path = PX_BUF_INIT, data = PX_BUF_INIT;
+    long lineno = 0;
+    char *p;
+
+    px_buf_printf(&path, "%s/%s", dir, name);
+    if (px_read_file(path.ptr, &data) != 0) {
+        px_diag_report(dg, PX_ERROR, path.ptr, 0, 0, "cannot read agency table '%s'", name);
+        px_buf_release(&path);
+        return -1;
+    }
+    p = data.ptr;
+    while (*p) {
+        char *nl = strchr(p, '\n');
+        char *f[4];
+        size_t nf;
+
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        if (*p && *p != '#') {
+            nf = split_fields(&ag->arena, p, f, 4);
+            if (nf && *f[0])
+                fn(ag, f, nf, path.ptr, lineno, dg);
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    px_buf_release(&data);
+    px_buf_release(&path);
+    return 0;
+}
+
+static void
+add_alias(struct px_agencies *ag, const char *s, size_t len, size_t entry)
+{
+    struct alias al;
+
+    make_phrase(ag, s, len, &al.ph);
+    if (al.ph.n == 0)
+        return;
+    al.entry = entry;
+    ag->aliases = px_xrealloc(ag->aliases, (ag->naliases + 1) * sizeof *ag->aliases);
+    ag->aliases[ag->naliases++] = al;
+}
+
+static void
+add_entry_line(struct px_agencies *ag, char **f, size_t nf, const char *file, long line,
+               struct px_diag *dg)
+{
+    struct entry e;
+    const char *p;
+
+    if (line == 1 && strcmp(f[0], "canonical") == 0)
+        return; /* the header */
+    if (nf < 2) {
+        px_diag_report(dg, PX_WARNING, file, line, 0, "agency line without a kind: '%s'", f[0]);
+        return;
+    }
+    e.canonical = f[0];
+    e.kind = strcmp(f[1], "person") == 0  ? AK_PERSON
+             : strcmp(f[1], "group") == 0 ? AK_GROUP
+                                          : AK_BODY;
+    ag->entries = px_xrealloc(ag->entries, (ag->nentries + 1) * sizeof *ag->entries);
+    ag->entries[ag->nentries++] = e;
+    add_alias(ag, e.canonical, strlen(e.canonical), ag->nentries - 1);
+    for (p = nf > 2 ? f[2] : ""; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t l = bar ? (size_t)(bar - p) : strlen(p);
+        add_alias(ag, p, l, ag->nentries - 1);
+        p += l + (bar != NULL);
+    }
+}
+
+static void
+add_word_line(struct px_agencies *ag, char **f, size_t nf, const char *file, long line,
+              struct px_diag *dg)
+{
+    if (strcmp(f[0], "abbr") == 0) {
+        if (nf < 3 || !*f[1] || !*f[2]) {
+            px_diag_report(dg, PX_WARNING, file, line, 0, "abbreviation without expansion");
+            return;
+        }
+        ag->abbrs = px_xrealloc(ag->abbrs, (ag->nabbrs + 1) * sizeof *ag->abbrs);
+        ag->abbrs[ag->nabbrs++] = (struct abbr){f[1], strlen(f[1]), f[2]};
+        return;
+    }
+    for (int w = 0; w < WL_COUNT; w++) {
+        struct phrases *ps = &ag->words[w];
+        if (strcmp(f[0], wordlist_names[w]) != 0)
+            continue;
+        if (nf < 2 || !*f[1])
+            break;
+        ps->v = px_xrealloc(ps->v, (ps->n + 1) * sizeof *ps->v);
+        make_phrase(ag, f[1], strlen(f[1]), &ps->v[ps->n++]);
+        return;
+    }
+    px_diag_report(dg, PX_WARNING, file, line, 0, "unknown word list '%s'", f[0]);
+}
+
+static void
+add_province_alias(struct px_agencies *ag, const char *s, size_t len, size_t std)
+{
+    struct province pv;
+
+    make_phrase(ag, s, len, &pv.ph);
+    if (pv.ph.n == 0)
+        return;
+    pv.std = std;
+    ag->provinces = px_xrealloc(ag->provinces, (ag->nprovinces + 1) * sizeof *ag->provinces);
+    ag->provinces[ag->nprovinces++] = pv;
+}
+
+static void
+add_province_line(struct px_agencies *ag, char **f, size_t nf, const char *file, long line,
+                  struct px_diag *dg)
+{
+    (void)file, (void)line, (void)dg;
+    ag->std_names = px_xrealloc(ag->std_names, (ag->nstd + 1) * sizeof *ag->std_names);
+    ag->std_names[ag->nstd++] = f[0];
+    add_province_alias(ag, f[0], strlen(f[0]), ag->nstd - 1);
+    for (const char *p = nf > 3 ? f[3] : ""; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t l = bar ? (size_t)(bar - p) : strlen(p);
+        add_province_alias(ag, p, l, ag->nstd - 1);
+        p += l + (bar != NULL);
+    }
+}
+
+struct px_agencies *
+px_agencies_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag *dg)
+{
+    struct px_agencies *ag = px_xcalloc(1, sizeof *ag);
+
+    (void)nz; /* keys are folded here with ICU: tables and text compare alike */
+    px_arena_init(&ag->arena);
+    /* Abbreviations first: aliases are expanded the same way as the text. */
+    if (read_tsv(ag, rules_dir, "agency-words.tsv", add_word_line, dg) != 0 ||
+        read_tsv(ag, rules_dir, "agencies.tsv", add_entry_line, dg) != 0 ||
+        read_tsv(ag, rules_dir, "provinces.tsv", add_province_line, dg) != 0) {
+        px_agencies_free(ag);
+        return NULL;
+    }
+    return ag;
+}
+
+void
+px_agencies_free(struct px_agencies *ag)
+{
+    if (!ag)
+        return;
+    for (int w = 0; w < WL_COUNT; w++)
+        free(ag->words[w].v);
+    free(ag->entries);
+    free(ag->aliases);
+    free(ag->abbrs);
+    free(ag->std_names);
+    free(ag->provinces);
+    px_arena_release(&ag->arena);
+    free(ag);
+}
+
+/* -------------------------------------------------------------- reading */
+
+/* One text being read: expanded, tokenised, with the plan's province. */
+struct reader {
+    const struct px_agencies *ag;
+    const char *text; /* expanded text */
+    struct tok *t;
+    size_t n;
+    long plan; /* index of the plan's province in ag->std_names, or -1: any */
+    struct px_arena *scratch;
+};
+
+static size_t match_from(const struct reader *r, const struct phrase *ph, size_t pi, size_t ti);
+
+/* End of the longest province name at ti (the plan's own when known), or 0. */
+static size_t
+match_province(const struct reader *r, size_t ti)
+{
+    size_t best = 0;
+    for (size_t k = 0; k < r->ag->nprovinces; k++) {
+        const struct province *pv = &r->ag->provinces[k];
+        size_t e;
+        if (r->plan >= 0 && pv->std != (size_t)r->plan)
+            continue;
+        e = match_from(r, &pv->ph, 0, ti);
+        if (e > best)
+            best = e;
+    }
+    return best;
+}
+
+/* The word "tỉnh" of an alias at ti: "tỉnh", "tỉnh <P>", "<P>" or "thành phố <P>". */
+static size_t
+match_tinh(const struct reader *r, const struct phrase *ph, size_t pi, size_t ti)
+{
+    size_t pe, e;
+
+    if (tok_is(&r->t[ti], "tỉnh")) {
+        pe = match_province(r, ti + 1);
+        if (pe && (e = match_from(r, ph, pi + 1, pe)))
+            return e;
+        return match_from(r, ph, pi + 1, ti + 1);
+    }
+    if (ti + 2 < r->n && tok_is(&r->t[ti], "thành") && tok_is(&r->t[ti + 1], "phố"))
+        if ((pe = match_province(r, ti + 2)))
+            return match_from(r, ph, pi + 1, pe);
+    pe = match_province(r, ti);
+    return pe ? match_from(r, ph, pi + 1, pe) : 0;
+}
+
+/* Match ph->key[pi..] at token ti; commas of the text are skipped inside. End or 0. */
+static size_t
+match_from(const struct reader *r, const struct phrase *ph, size_t pi, size_t ti)
+{
+    if (pi == ph->n)
+        return ti;
+    while (pi > 0 && ti < r->n && tok_is(&r->t[ti], ","))
+        ti++;
+    if (ti >= r->n)
+        return 0;
+    if (strcmp(ph->key[pi], "tỉnh") == 0)
+        return match_tinh(r, ph, pi, ti);
+    if (!tok_is(&r->t[ti], ph->key[pi]))
+        return 0;
+    return match_from(r, ph, pi + 1, ti + 1);
+}
+
+/* End of the longest phrase of a word list at ti, or 0. */
+static size_t
+match_list(const struct reader *r, enum wordlist w, size_t ti)
+{
+    const struct phrases *ps = &r->ag->words[w];
+    size_t best = 0;
+    for (size_t k = 0; k < ps->n; k++) {
+        size_t e = match_from(r, &ps->v[k], 0, ti);
+        if (e > best)
+            best = e;
+    }
+    return best;
+}
+
+static int
+is_hard_sep(const struct tok *t)
+{
+    return t->kind == TK_NL || tok_is(t, ";") || tok_is(t, ":") || tok_is(t, ".");
+}
+
+/* A name may end before token j. */
+static int
+at_boundary(const struct reader *r, size_t j)
+{
+    if (j >= r->n || r->t[j].kind != TK_WORD)
+        return 1;
+    return tok_is(&r->t[j], "và") || match_list(r, WL_ROLE, j) || match_list(r, WL_PARTNER, j);
+}
+
+/* End of the longest alias at ti that ends at a boundary, or 0; *entry gets its entry. */
+static size_t
+match_alias(const struct reader *r, size_t ti, size_t *entry)
+{
+    size_t best = 0;
+    for (size_t k = 0; k < r->ag->naliases; k++) {
+        const struct alias *al = &r->ag->aliases[k];
+        size_t e = match_from(r, &al->ph, 0, ti);
+        if (e > best && at_boundary(r, e)) {
+            best = e;
+            *entry = al->entry;
+        }
+    }
+    return best;
+}
+
+/* A head or office phrase at j that is written as a name (capital, or several words). */
+static int
+named_head(const struct reader *r, enum wordlist w, size_t j)
+{
+    size_t e = match_list(r, w, j);
+    return e && (r->t[j].upper || e - j > 1);
+}
+
+/* Does another agency start at token j (after a comma, "và" or a dash)? */
+static int
+agency_start(const struct reader *r, size_t j, int in_prep)
+{
+    size_t entry;
+
+    if (j >= r->n || r->t[j].kind != TK_WORD)
+        return 0;
+    if (named_head(r, WL_OFFICE, j) || named_head(r, WL_HEAD, j))
+        return 1;
+    if (in_prep)
+        return 0;
+    return tok_is(&r->t[j], "các") || match_alias(r, j, &entry) != 0;
+}
+
+/* End of a name the table does not know, starting at i. */
+static size_t
+unknown_end(const struct reader *r, size_t i)
+{
+    int in_prep = 0;
+    size_t j = i + 1;
+
+    while (j < r->n) {
+        const struct tok *t = &r->t[j];
+        if (is_hard_sep(t) || tok_is(t, "(") || tok_is(t, ")"))
+            break;
+        /* a duty word ends the name, except right after its head ("Ban chỉ đạo") */
+        if ((match_list(r, WL_ROLE, j) || match_list(r, WL_PARTNER, j)) &&
+            match_list(r, WL_HEAD, i) != j)
+            break;
+        if (tok_is(t, ",") || tok_is(t, "và") || tok_is(t, "-")) {
+            if (agency_start(r, j + 1, in_prep))
+                break;
+        } else if (match_list(r, WL_PREP, j)) {
+            in_prep = 1;
+        }
+        j++;
+    }
+    return j;
+}
+
+/* Skip a parenthesised remark starting at i; returns the token after ')'. */
+static size_t
+skip_parens(const struct reader *r, size_t i)
+{
+    int depth = 0;
+    for (; i < r->n; i++) {
+        if (tok_is(&r->t[i], "("))
+            depth++;
+        else if (tok_is(&r->t[i], ")") && --depth <= 0)
+            return i + 1;
+    }
+    return i;
+}
+
+static size_t
+next_hard_sep(const struct reader *r, size_t i)
+{
+    while (i < r->n && !is_hard_sep(&r->t[i]))
+        i++;
+    return i;
+}
+
+/* Capitalise the first letter of b (ICU simple upper case). */
+static void
+capitalise(struct px_buf *b)
+{
+    int32_t i = 0, len = (int32_t)b->len, o = 0;
+    UChar32 c;
+    char tmp[4];
+    UBool err = 0;
+
+    if (!len)
+        return;
+    U8_NEXT(b->ptr, i, len, c);
+    if (c < 0 || u_isupper(c))
+        return;
+    U8_APPEND((uint8_t *)tmp, o, 4, u_toupper(c), err);
+    if (err || o != i)
+        return; /* a capital of another length: keep the text as written */
+    memcpy(b->ptr, tmp, (size_t)o);
+}
+
+/*
+ * Tokens [s, e) as written: spaced as in the text, line breaks as spaces,
+ * remarks in parentheses and trailing punctuation dropped, "tỉnh <P>" -> "tỉnh".
+ */
+static void
+render(const struct reader *r, size_t s, size_t e, struct px_buf *out)
+{
+    while (e > s && r->t[e - 1].kind != TK_WORD && !tok_is(&r->t[e - 1], ")"))
+        e--;
+    for (size_t k = s; k < e;) {
+        const struct tok *t = &r->t[k];
+        size_t pe;
+        if (tok_is(t, "(")) {
+            k = skip_parens(r, k);
+            continue;
+        }
+        if (t->kind == TK_NL) {
+            k++;
+            continue;
+        }
+        if (out->len && k > s && t->off > r->t[k - 1].off + r->t[k - 1].len)
+            px_buf_putc(out, ' ');
+        else if (out->len && k > s && r->t[k - 1].kind == TK_NL)
+            px_buf_putc(out, ' ');
+        px_buf_put(out, r->text + t->off, t->len);
+        k++;
+        if (tok_is(t, "tỉnh") && (pe = match_province(r, k)) != 0 && pe <= e)
+            k = pe;
+    }
+    while (out->len && out->ptr[out->len - 1] == ' ')
+        px_buf_truncate(out, out->len - 1);
+}
+
+/* Append name to list unless it is there already (compared on folded text). */
+static void
+emit(const struct reader *r, struct px_arena *a, struct px_strlist *list, const char *name,
+     size_t len)
+{
+    struct px_buf k1 = PX_BUF_INIT, k2 = PX_BUF_INIT;
+    int dup = 0;
+
+    if (!list || !len)
+        return;
+    fold_word(name, len, &k1);
+    for (size_t i = 0; i < list->n && !dup; i++) {
+        fold_word(list->v[i], strlen(list->v[i]), &k2);
+        dup = k1.len == k2.len && memcmp(k1.ptr, k2.ptr, k1.len) == 0;
+    }
+    if (!dup) {
+        list->v = px_arena_grow(a, list->v, list->n, list->n + 1, sizeof *list->v);
+        list->v[list->n++] = px_arena_strndup(a, name, len);
+    }
+    px_buf_release(&k1);
+    px_buf_release(&k2);
+    (void)r;
+}
+
+/* Where names go while one text is read. */
+struct sink {
+    struct px_arena *a;
+    struct px_strlist *leads, *partners;
+    int to_partners;           /* after "phối hợp" */
+    size_t office_s, office_e; /* the office that distributes, or office_e == 0 */
+};
+
+static void
+emit_name(const struct reader *r, struct sink *k, const char *name, size_t len)
+{
+    emit(r, k->a, k->to_partners ? k->partners : k->leads, name, len);
+}
+
+/* A name as written, with the office of the list in front when one distributes. */
+static void
+emit_written(const struct reader *r, struct sink *k, size_t s, size_t e, int with_office)
+{
+    struct px_buf b = PX_BUF_INIT;
+    if (with_office && k->office_e) {
+        render(r, k->office_s, k->office_e, &b);
+        px_buf_putc(&b, ' ');
+    }
+    render(r, s, e, &b);
+    capitalise(&b);
+    emit_name(r, k, b.ptr, b.len);
+    px_buf_release(&b);
+}
+
+/*
+ * "Các Sở A, B và C": the head distributes over the capitalised items.
+ * Returns the token after the list, or 0 when the text at i is not one.
+ */
+static size_t
+read_distributive(const struct reader *r, struct sink *k, size_t i)
+{
+    size_t head_e, q;
+    struct px_buf b = PX_BUF_INIT;
+
+    if (i + 2 >= r->n || !tok_is(&r->t[i], "các"))
+        return 0;
+    head_e = match_list(r, WL_PLURAL, i + 1);
+    if (!head_e || head_e >= r->n || r->t[head_e].kind != TK_WORD || !r->t[head_e].upper)
+        return 0;
+    for (q = head_e;;) {
+        size_t best = 0, entry = 0, e;
+        for (size_t a = 0; a < r->ag->naliases; a++) {
+            const struct alias *al = &r->ag->aliases[a];
+            size_t hn = head_e - (i + 1);
+            int same_head = al->ph.n > hn;
+            for (size_t h = 0; same_head && h < hn; h++)
+                same_head = strcmp(al->ph.key[h], r->t[i + 1 + h].key) == 0;
+            if (same_head && (e = match_from(r, &al->ph, hn, q)) > best && at_boundary(r, e) &&
+                (e >= r->n || !tok_is(&r->t[e], "và"))) {
+                best = e;
+                entry = al->entry;
+            }
+        }
+        if (best) {
+            const char *c = r->ag->entries[entry].canonical;
+            emit_name(r, k, c, strlen(c));
+            q = best;
+        } else {
+            e = q + 1;
+            while (e < r->n && r->t[e].kind == TK_WORD && !match_list(r, WL_ROLE, e))
+                e++;
+            px_buf_clear(&b);
+            render(r, i + 1, head_e, &b);
+            px_buf_putc(&b, ' ');
+            render(r, q, e, &b);
+            emit_name(r, k, b.ptr, b.len);
+            q = e;
+        }
+        if (q + 1 < r->n && (tok_is(&r->t[q], ",") || tok_is(&r->t[q], "và")) &&
+            r->t[q + 1].kind == TK_WORD && r->t[q + 1].upper && !agency_start(r, q + 1, 0))
+            q++;
+        else
+            break;
+    }
+    px_buf_release(&b);
+    return q;
+}
+
+/* Read one name at i (not a separator); returns the token after it. */
+static size_t
+read_name(const struct reader *r, struct sink *k, size_t i)
+{
+    size_t entry = 0, e, oe;
+
+    e = match_alias(r, i, &entry);
+    if (e && r->ag->entries[entry].kind == AK_PERSON) {
+        const char *c = r->ag->entries[entry].canonical;
+        emit_name(r, k, c, strlen(c));
+        return e;
+    }
+    if (!e && (oe = match_list(r, WL_OFFICE, i)) && r->t[i].upper && oe < r->n &&
+        r->t[oe].kind == TK_WORD) {
+        /* "Giám đốc các sở": the office, then the body it heads */
+        k->office_s = i;
+        k->office_e = oe;
+        e = match_alias(r, oe, &entry);
+        if (!e)
+            e = unknown_end(r, oe);
+        emit_written(r, k, oe, e, 1);
+        return e;
+    }
+    if (e && k->office_e) {
+        emit_written(r, k, i, e, 1);
+        return e;
+    }
+    if (e) {
+        const char *c = r->ag->entries[entry].canonical;
+        emit_name(r, k, c, strlen(c));
+        return e;
+    }
+    if ((e = read_distributive(r, k, i)) != 0)
+        return e;
+    e = unknown_end(r, i);
+    emit_written(r, k, i, e, k->office_e != 0);
+    return e;
+}
+
+/*
+ * Where a trailing head word starts ("… ở các cấp Sở"), or r->n when the
+ * text does not end with one. A head right after another head ("Văn phòng
+ * Ủy ban nhân dân") is a name of its own, not a dangling head.
+ */
+static size_t
+dangling_start(const struct reader *r)
+{
+    for (size_t s = 0; s < r->n; s++) {
+        if (match_list(r, WL_HEAD, s) != r->n)
+            continue;
+        if (!r->t[s].upper)
+            return r->n; /* "Tài nguyên và Môi trường": a dangling head is a capital */
+        if (s == 0)
+            return 0;
+        if (r->t[s - 1].kind != TK_WORD || match_list(r, WL_PREP, s - 1) == s)
+            return r->n; /* "… thuộc Văn phòng" names the body */
+        for (size_t h = 0; h < s; h++)
+            if (match_list(r, WL_HEAD, h) == s)
+                return r->n;
+        return s;
+    }
+    return r->n;
+}
+
+enum read_mode { READ_SPLIT, READ_MEASURE };
+
+/*
+ * Read the names of r. In READ_MEASURE mode stop where the agency list of
+ * a heading ends (a colon, a duty, a word that starts no agency) and
+ * return the token there; in READ_SPLIT mode read everything.
+ */
+static size_t
+read_all(const struct reader *r, struct sink *k, enum read_mode mode)
+{
+    size_t i = 0, e, last = 0;
+    int seg_start = 1;
+
+    if ((e = match_list(r, WL_LEAD, 0)) != 0)
+        i = e;
+    while (i < r->n) {
+        const struct tok *t = &r->t[i];
+        if (is_hard_sep(t)) {
+            if (mode == READ_MEASURE && !tok_is(t, ";"))
+                break;
+            k->to_partners = 0;
+            k->office_e = 0;
+            seg_start = 1;
+            i++;
+            continue;
+        }
+        if (tok_is(t, "(")) {
+            i = skip_parens(r, i);
+            continue;
+        }
+        if ((e = match_list(r, WL_PARTNER, i)) != 0) {
+            if (mode == READ_MEASURE)
+                break;
+            k->to_partners = 1;
+            i = e;
+            if (i < r->n && tok_is(&r->t[i], "với"))
+                i++;
+            continue;
+        }
+        if (match_list(r, WL_ROLE, i)) {
+            if (mode == READ_MEASURE)
+                break;
+            /* a duty ends the name; "chủ trì, phối hợp với X" still names partners */
+            while (i < r->n && !is_hard_sep(&r->t[i]) && !match_list(r, WL_PARTNER, i))
+                i++;
+            continue;
+        }
+        if (tok_is(t, "-") && !seg_start && !agency_start(r, i + 1, 0)) {
+            /* "Sở Nội vụ - Cơ quan thường trực …": an apposition, not a name */
+            i = next_hard_sep(r, i);
+            last = i;
+            continue;
+        }
+        if (t->kind != TK_WORD || tok_is(t, "và")) {
+            if (mode == READ_MEASURE && (tok_is(t, ",") || tok_is(t, "và")) &&
+                !agency_start(r, i + 1, 0))
+                break;
+            i++;
+            continue;
+        }
+        if (mode == READ_MEASURE && seg_start && !agency_start(r, i, 0))
+            break;
+        seg_start = 0;
+        i = read_name(r, k, i);
+        last = i;
+    }
+    return last;
+}
+
+static long
+province_index(const struct px_agencies *ag, const char *province)
+{
+    if (!province)
+        return -1;
+    for (size_t k = 0; k < ag->nstd; k++)
+        if (strcmp(ag->std_names[k], province) == 0)
+            return (long)k;
+    return -1;
+}
+
+/* Expand and tokenise text into r (tokens in scratch). */
+static void
+reader_init(struct reader *r, const struct px_agencies *ag, const char *province, struct px_buf *ex,
+            struct toks *tk, struct px_arena *scratch, const char *text, size_t len, size_t **map)
+{
+    expand_abbrs(ag, text, len, ex, map);
+    tokenize(scratch, ex->ptr, ex->len, tk);
+    r->ag = ag;
+    r->text = ex->ptr;
+    r->t = tk->v;
+    r->n = tk->n;
+    r->plan = province_index(ag, province);
+    r->scratch = scratch;
+}
+
+int
+px_agencies_split_roles(const struct px_agencies *ag, struct px_normalizer *nz, const char *text,
+                        size_t len, const char *province, struct px_arena *a,
+                        struct px_strlist *leads, struct px_strlist *partners)
+{
+    struct px_arena scratch = PX_ARENA_INIT;
+    struct px_buf ex = PX_BUF_INIT;
+    struct toks tk = {0};
+    struct reader r;
+    struct sink k = {a, leads, partners, 0, 0, 0};
+    size_t before = leads->n;
+
+    (void)nz;
+    leads->present = 1;
+    if (partners)
+        partners->present = 1;
+    reader_init(&r, ag, province, &ex, &tk, &scratch, text, len, NULL);
+    r.n = dangling_start(&r);
+    read_all(&r, &k, READ_SPLIT);
+    px_buf_release(&ex);
+    px_arena_release(&scratch);
+    return (int)(leads->n - before);
+}
+
+int
+px_agencies_split(const struct px_agencies *ag, struct px_normalizer *nz, const char *text,
+                  size_t len, const char *province, struct px_arena *a, struct px_strlist *out)
+{
+    return px_agencies_split_roles(ag, nz, text, len, province, a, out, NULL);
+}
+
+char *
+px_agency_canonical(const struct px_agencies *ag, struct px_normalizer *nz, const char *name,
+                    size_t len, const char *province, struct px_arena *a)
+{
+    struct px_strlist one = {0, 0, NULL};
+    px_agencies_split(ag, nz, name, len, province, a, &one);
+    return one.n ? one.v[0] : px_arena_strndup(a, "", 0);
+}
+
+size_t
+px_agencies_lead_len(const struct px_agencies *ag, struct px_normalizer *nz, const char *text,
+                     size_t len)
+{
+    struct px_arena scratch = PX_ARENA_INIT;
+    struct px_buf ex = PX_BUF_INIT;
+    struct toks tk = {0};
+    struct reader r;
+    struct px_strlist dummy = {0, 0, NULL};
+    struct sink k = {&scratch, &dummy, NULL, 0, 0, 0};
+    size_t *map = NULL, end, n = 0;
+
+    (void)nz;
+    reader_init(&r, ag, NULL, &ex, &tk, &scratch, text, len, &map);
+    end = read_all(&r, &k, READ_MEASURE);
+    if (dummy.n && end > 0) {
+        const struct tok *t = &r.t[end - 1];
+        n = map[t->off + t->len];
+    }
+    free(map);
+    px_buf_release(&ex);
+    px_arena_release(&scratch);
+    return n;
+}
+
+size_t
+px_agencies_dangling_head(const struct px_agencies *ag, struct px_normalizer *nz, const char *text,
+                          size_t len)
+{
+    struct px_arena scratch = PX_ARENA_INIT;
+    struct px_buf ex = PX_BUF_INIT;
+    struct toks tk = {0};
+    struct reader r;
+    size_t *map = NULL, s, n = 0;
+
+    (void)nz;
+    reader_init(&r, ag, NULL, &ex, &tk, &scratch, text, len, &map);
+    s = dangling_start(&r);
+    if (r.n && s < r.n)
+        n = len - map[r.t[s].off];
+    else if (r.n && s == 0)
+        n = len - map[r.t[0].off];
+    free(map);
+    px_buf_release(&ex);
+    px_arena_release(&scratch);
+    return n;
+}
+
+const char *
+px_province_find(const struct px_agencies *ag, struct px_normalizer *nz, const char *text,
+                 size_t len)
+{
+    struct px_arena scratch = PX_ARENA_INIT;
+    struct px_buf ex = PX_BUF_INIT;
+    struct toks tk = {0};
+    struct reader r;
+    const char *found = NULL;
+
+    (void)nz;
+    reader_init(&r, ag, NULL, &ex, &tk, &scratch, text, len, NULL);
+    for (size_t i = 0; i < r.n && !found; i++) {
+        size_t best = 0, std = 0;
+        if (r.t[i].kind != TK_WORD || (i > 0 && r.t[i - 1].kind == TK_WORD && r.t[i - 1].upper &&
+                                       !tok_is(&r.t[i - 1], "tỉnh") && !tok_is(&r.t[i - 1], "phố")))
+            continue; /* inside another proper name ("Đông Nam Nghệ An") */
+        for (size_t k = 0; k < ag->nprovinces; k++) {
+            size_t e = match_from(&r, &ag->provinces[k].ph, 0, i);
+            if (e > best && (e >= r.n || r.t[e].kind != TK_WORD || !r.t[e].upper)) {
+                best = e;
+                std = ag->provinces[k].std;
+            }
+        }
+        if (best)
+            found = ag->std_names[std];
+    }
+    px_buf_release(&ex);
+    px_arena_release(&scratch);
+    return found;
+}
+
+const char *
+px_province_standard(const struct px_agencies *ag, struct px_normalizer *nz, const char *name,
+                     size_t len)
+{
+    struct px_arena scratch = PX_ARENA_INIT;
+    struct px_buf ex = PX_BUF_INIT;
+    struct toks tk = {0};
+    struct reader r;
+    const char *found = NULL;
+
+    (void)nz;
+    reader_init(&r, ag, NULL, &ex, &tk, &scratch, name, len, NULL);
+    for (size_t k = 0; k < ag->nprovinces && !found; k++)
+        if (r.n && match_from(&r, &ag->provinces[k].ph, 0, 0) == r.n)
+            found = ag->std_names[ag->provinces[k].std];
+    px_buf_release(&ex);
+    px_arena_release(&scratch);
+    return found;
+}

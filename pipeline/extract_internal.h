@@ -1,0 +1,96 @@
+/*
+ * extract_internal — what the extraction files share (private).
+ *
+ * Includes extract.h, agency.h, target.h and rules.h. Included only by
+ * extract.c, extract_doc.c and extract_tasks.c; nothing outside the
+ * extraction stage may include it.
+ *
+ * One extraction run is a struct px_xrun: the extractor (compiled rules,
+ * borrowed normaliser, agency tables, target finder), the document being
+ * read and the growing output. Every string it makes is arena-owned by the
+ * document; the scratch buffers of a run are heap-owned and released by
+ * px_xrun_release().
+ */
+#ifndef PX_EXTRACT_INTERNAL_H
+#define PX_EXTRACT_INTERNAL_H
+
+#include "agency.h"
+#include "extract.h"
+#include "rules.h"
+#include "target.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct px_extractor {
+    struct px_ruleset rs;
+    struct px_normalizer *nz; /* borrowed */
+    struct px_agencies *ag;   /* owned */
+    struct px_target_finder tf;
+    int have_tf; /* the target finder was set up */
+};
+
+/* Numbering marker of a block, as the extraction ranks it. */
+enum px_xmark {
+    PX_XM_NONE = 0,
+    PX_XM_ROMAN,  /* "II"  part of the plan */
+    PX_XM_ARABIC, /* "3"   section */
+    PX_XM_DOTTED, /* "3.1" sub-section */
+    PX_XM_LETTER, /* "a"   item */
+    PX_XM_BULLET, /* "-"   bullet */
+};
+
+/* Key text of a string: case-folded one-line form and its map back. */
+struct px_xkey {
+    struct px_buf key;
+    uint32_t *map; /* key offset -> offset in the string keyed; heap */
+};
+
+struct px_xrun {
+    struct px_extractor *ex;
+    struct px_doc *doc;
+    struct px_extraction *out;
+    struct px_diag *dg;
+    size_t task_cap, target_cap;
+    size_t preamble_end; /* index of the first block of the plan's body */
+    size_t title_unit;   /* preamble unit right after the kind heading (the title), 0 if none */
+    int *block_task;     /* per block: index of the task whose text holds it, or -1 */
+    int **row_task;      /* per table block: per row task index (-1 none), or NULL */
+};
+
+/* Key text of s[0..len) into k (cleared first). 0, or -1 (reported). */
+int px_xkey_make(struct px_xrun *r, const char *s, size_t len, struct px_xkey *k);
+void px_xkey_release(struct px_xkey *k);
+/* Offset in the keyed string of key offset off. */
+size_t px_xkey_src(const struct px_xkey *k, size_t off);
+
+/* The rule with this id, or NULL. */
+const struct px_rule *px_xrule(struct px_xrun *r, const char *id);
+/* First rule whose id starts with prefix and matches subject (key text); NULL if none. */
+const struct px_rule *px_xmatch_any(struct px_xrun *r, const char *prefix, const char *subject,
+                                    size_t len, struct px_match *m);
+/* Match of one rule on key text: 1 when found. */
+int px_xmatch(struct px_xrun *r, const char *id, const char *subject, size_t len,
+              struct px_match *m);
+
+/* Marker kind of a block's number ("II", "3", "3.1", "a", "-"). */
+enum px_xmark px_xmark_of(const char *number);
+/* Rank of a marker: lower is higher in the outline; 99 for none. */
+int px_xmark_rank(enum px_xmark k, const char *number);
+
+/* Source span of text[off..off+len) of a block. */
+struct px_span px_xblock_span(const struct px_block *b, size_t off, size_t len);
+
+/* Arena copy of s[0..len) with runs of white space made one space and trimmed. */
+char *px_xcopy_oneline(struct px_xrun *r, const char *s, size_t len);
+
+/* Append a new zeroed task / target to the output. */
+struct px_task *px_xadd_task(struct px_xrun *r);
+struct px_target *px_xadd_target(struct px_xrun *r);
+
+/* Stages. Each returns 0, or -1 on a system failure (reported). */
+int px_extract_docinfo(struct px_xrun *r);
+int px_extract_tasks(struct px_xrun *r);
+int px_extract_targets(struct px_xrun *r);
+
+#endif

@@ -1,0 +1,859 @@
+/* store — the SQLite database (see store.h for the rules of the house). */
+#define _POSIX_C_SOURCE 200809L
+
+#include "store.h"
+
+#include <sha2.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Wait this long for another writer before giving up (two ingests into one file). */
+#define BUSY_TIMEOUT_MS 30000
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS documents("
+    " id INTEGER PRIMARY KEY, doc_key TEXT NOT NULL, path TEXT NOT NULL,"
+    " sha256 TEXT NOT NULL UNIQUE, format TEXT NOT NULL, size INTEGER NOT NULL,"
+    " ingested_at TEXT NOT NULL, kind TEXT, number TEXT, issuer TEXT, province TEXT,"
+    " issued TEXT, year INTEGER, is_baseline INTEGER NOT NULL DEFAULT 0, baseline_for TEXT,"
+    " UNIQUE(doc_key, format));"
+    "CREATE TABLE IF NOT EXISTS document_implements("
+    " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    " ord INTEGER NOT NULL, number TEXT NOT NULL, PRIMARY KEY(doc_id, ord));"
+    "CREATE TABLE IF NOT EXISTS facts("
+    " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    " field TEXT NOT NULL, rule TEXT, line INTEGER, byte INTEGER, len INTEGER,"
+    " PRIMARY KEY(doc_id, field));"
+    "CREATE TABLE IF NOT EXISTS blocks("
+    " id INTEGER PRIMARY KEY,"
+    " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    " ord INTEGER NOT NULL, type TEXT NOT NULL, level INTEGER, number TEXT, text TEXT,"
+    " flags INTEGER, line INTEGER, byte INTEGER, len INTEGER, locator TEXT);"
+    "CREATE INDEX IF NOT EXISTS blocks_doc ON blocks(doc_id, ord);"
+    "CREATE TABLE IF NOT EXISTS table_rows("
+    " id INTEGER PRIMARY KEY,"
+    " block_id INTEGER NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,"
+    " ord INTEGER NOT NULL, header INTEGER, continuation INTEGER,"
+    " line INTEGER, byte INTEGER, len INTEGER);"
+    "CREATE INDEX IF NOT EXISTS table_rows_block ON table_rows(block_id, ord);"
+    "CREATE TABLE IF NOT EXISTS cells("
+    " row_id INTEGER NOT NULL REFERENCES table_rows(id) ON DELETE CASCADE,"
+    " ord INTEGER NOT NULL, text TEXT NOT NULL, colspan INTEGER, rowspan INTEGER,"
+    " line INTEGER, byte INTEGER, len INTEGER, PRIMARY KEY(row_id, ord));"
+    "CREATE TABLE IF NOT EXISTS tasks("
+    " id INTEGER PRIMARY KEY,"
+    " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    " ord INTEGER NOT NULL, task_key TEXT NOT NULL, origin TEXT, ordinal TEXT, text TEXT,"
+    " product TEXT, section TEXT, deadline_present INTEGER NOT NULL, deadline_raw TEXT,"
+    " deadline_kind TEXT, deadline_start TEXT, deadline_end TEXT, deadline_every TEXT,"
+    " deadline_rule TEXT, leads_present INTEGER NOT NULL, partners_present INTEGER NOT NULL,"
+    " rule TEXT, line INTEGER, byte INTEGER, len INTEGER, UNIQUE(doc_id, ord));"
+    "CREATE INDEX IF NOT EXISTS tasks_key ON tasks(doc_id, task_key);"
+    "CREATE TABLE IF NOT EXISTS task_agencies("
+    " task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+    " role TEXT NOT NULL CHECK(role IN ('lead', 'partner')), ord INTEGER NOT NULL,"
+    " name TEXT NOT NULL, PRIMARY KEY(task_id, role, ord));"
+    "CREATE INDEX IF NOT EXISTS task_agencies_name ON task_agencies(name);"
+    "CREATE TABLE IF NOT EXISTS targets("
+    " id INTEGER PRIMARY KEY,"
+    " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    " ord INTEGER NOT NULL, task_key TEXT, metric TEXT NOT NULL, cmp TEXT, value REAL,"
+    " value2 REAL, unit TEXT, raw TEXT, rule TEXT, line INTEGER, byte INTEGER, len INTEGER,"
+    " UNIQUE(doc_id, ord));"
+    "CREATE INDEX IF NOT EXISTS targets_metric ON targets(metric);";
+
+/* Every statement, prepared once per connection. */
+enum stmt_id {
+    S_BEGIN,
+    S_COMMIT,
+    S_ROLLBACK,
+    S_HAS_SHA,
+    S_FIND_KEY,
+    S_DEL_DOC,
+    S_INS_DOC,
+    S_INS_IMPL,
+    S_INS_FACT,
+    S_INS_BLOCK,
+    S_INS_ROW,
+    S_INS_CELL,
+    S_INS_TASK,
+    S_INS_AGENCY,
+    S_INS_TARGET,
+    S_MARK_BASELINE,
+    S_GET_DOC,
+    S_GET_IMPL,
+    S_GET_FACTS,
+    S_GET_TASKS,
+    S_GET_AGENCIES,
+    S_GET_TARGETS,
+    S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_HAS_SHA] = "SELECT 1 FROM documents WHERE sha256 = ?1",
+    [S_FIND_KEY] = "SELECT id FROM documents WHERE doc_key = ?1 AND format = ?2",
+    [S_DEL_DOC] = "DELETE FROM documents WHERE id = ?1",
+    [S_INS_DOC] = "INSERT INTO documents(doc_key, path, sha256, format, size, ingested_at,"
+                  " kind, number, issuer, province, issued, year)"
+                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [S_INS_IMPL] = "INSERT INTO document_implements(doc_id, ord, number) VALUES(?1, ?2, ?3)",
+    [S_INS_FACT] = "INSERT INTO facts(doc_id, field, rule, line, byte, len)"
+                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_INS_BLOCK] = "INSERT INTO blocks(doc_id, ord, type, level, number, text, flags, line,"
+                    " byte, len, locator) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [S_INS_ROW] = "INSERT INTO table_rows(block_id, ord, header, continuation, line, byte, len)"
+                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_INS_CELL] = "INSERT INTO cells(row_id, ord, text, colspan, rowspan, line, byte, len)"
+                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_INS_TASK] = "INSERT INTO tasks(doc_id, ord, task_key, origin, ordinal, text, product,"
+                   " section, deadline_present, deadline_raw, deadline_kind, deadline_start,"
+                   " deadline_end, deadline_every, deadline_rule, leads_present,"
+                   " partners_present, rule, line, byte, len) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+                   " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    [S_INS_AGENCY] = "INSERT INTO task_agencies(task_id, role, ord, name) VALUES(?1, ?2, ?3, ?4)",
+    [S_INS_TARGET] = "INSERT INTO targets(doc_id, ord, task_key, metric, cmp, value, value2,"
+                     " unit, raw, rule, line, byte, len) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                     " ?9, ?10, ?11, ?12, ?13)",
+    [S_MARK_BASELINE] = "UPDATE documents SET is_baseline = 1 WHERE sha256 = ?1",
+    [S_GET_DOC] = "SELECT kind, number, issuer, province, issued, year FROM documents"
+                  " WHERE id = ?1",
+    [S_GET_IMPL] = "SELECT number FROM document_implements WHERE doc_id = ?1 ORDER BY ord",
+    [S_GET_FACTS] = "SELECT field, rule, line, byte, len FROM facts WHERE doc_id = ?1",
+    [S_GET_TASKS] = "SELECT id, task_key, origin, ordinal, text, product, section,"
+                    " deadline_present, deadline_raw, deadline_kind, deadline_start,"
+                    " deadline_end, deadline_every, deadline_rule, leads_present,"
+                    " partners_present, rule, line, byte, len FROM tasks WHERE doc_id = ?1"
+                    " ORDER BY ord",
+    [S_GET_AGENCIES] = "SELECT role, name FROM task_agencies WHERE task_id = ?1"
+                       " ORDER BY role, ord",
+    [S_GET_TARGETS] = "SELECT task_key, metric, cmp, value, value2, unit, raw, rule, line,"
+                      " byte, len FROM targets WHERE doc_id = ?1 ORDER BY ord",
+};
+
+struct px_store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *stmt[S_COUNT];
+};
+
+static const char *const fact_names[PX_FACT_COUNT] = {
+    [PX_FACT_KIND] = "kind",     [PX_FACT_NUMBER] = "number",
+    [PX_FACT_ISSUER] = "issuer", [PX_FACT_PROVINCE] = "province",
+    [PX_FACT_ISSUED] = "issued", [PX_FACT_IMPLEMENTS] = "implements",
+};
+
+void
+px_sha256_hex(const void *data, size_t len, char out[65])
+{
+    SHA256Data(data, len, out);
+}
+
+static int
+db_fail(struct px_store *st, struct px_diag *dg, const char *what)
+{
+    return px_error(dg, "database '%s': %s: %s", st->path, what, sqlite3_errmsg(st->db));
+}
+
+/* Reset and rebind from scratch: the statement is ready for its next row. */
+static sqlite3_stmt *
+stmt_get(struct px_store *st, enum stmt_id id)
+{
+    sqlite3_stmt *s = st->stmt[id];
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* An empty string stands for null in fixed-size date fields. */
+static void
+bind_date(sqlite3_stmt *s, int i, const char *v)
+{
+    bind_text(s, i, v && *v ? v : NULL);
+}
+
+static void
+bind_span(sqlite3_stmt *s, int first, const struct px_span *sp)
+{
+    sqlite3_bind_int64(s, first, sp->line);
+    sqlite3_bind_int64(s, first + 1, (sqlite3_int64)sp->byte);
+    sqlite3_bind_int64(s, first + 2, (sqlite3_int64)sp->len);
+}
+
+/* Step a statement that returns no rows. */
+static int
+run(struct px_store *st, sqlite3_stmt *s, struct px_diag *dg, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_fail(st, dg, what);
+    return 0;
+}
+
+static int
+exec_sql(struct px_store *st, const char *sql, struct px_diag *dg)
+{
+    char *err = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &err) == SQLITE_OK)
+        return 0;
+    px_error(dg, "database '%s': %s", st->path, err ? err : sqlite3_errmsg(st->db));
+    sqlite3_free(err);
+    return -1;
+}
+
+static int
+user_version(struct px_store *st, int *v, struct px_diag *dg)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return db_fail(st, dg, "cannot read the schema version");
+    int rc = sqlite3_step(s);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : db_fail(st, dg, "cannot read the schema version");
+}
+
+/* Create the schema once; a concurrent opener waits on BEGIN IMMEDIATE and then sees it. */
+static int
+ensure_schema(struct px_store *st, struct px_diag *dg)
+{
+    int v;
+    if (user_version(st, &v, dg) < 0)
+        return -1;
+    if (v == PX_STORE_SCHEMA)
+        return 0;
+    if (v > PX_STORE_SCHEMA)
+        return px_error(dg, "database '%s': schema version %d is newer than this planex (%d)",
+                        st->path, v, PX_STORE_SCHEMA);
+    if (exec_sql(st, "BEGIN IMMEDIATE", dg) < 0)
+        return -1;
+    if (exec_sql(st, schema_sql, dg) < 0 ||
+        exec_sql(st, "PRAGMA user_version = " STRINGIFY(PX_STORE_SCHEMA), dg) < 0 ||
+        exec_sql(st, "COMMIT", dg) < 0) {
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+prepare_all(struct px_store *st, struct px_diag *dg)
+{
+    for (int i = 0; i < S_COUNT; i++)
+        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
+                               NULL) != SQLITE_OK)
+            return db_fail(st, dg, "cannot prepare a statement");
+    return 0;
+}
+
+struct px_store *
+px_store_open(const char *path, struct px_diag *dg)
+{
+    struct px_store *st = px_xcalloc(1, sizeof *st);
+    st->path = px_xstrdup(path);
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        db_fail(st, dg, "cannot open");
+        px_store_close(st);
+        return NULL;
+    }
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    if (exec_sql(st,
+                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                 " PRAGMA foreign_keys = ON",
+                 dg) < 0 ||
+        ensure_schema(st, dg) < 0 || prepare_all(st, dg) < 0) {
+        px_store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+void
+px_store_close(struct px_store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    sqlite3_close(st->db);
+    free(st->path);
+    free(st);
+}
+
+struct sqlite3 *
+px_store_db(struct px_store *st)
+{
+    return st->db;
+}
+
+int
+px_store_has_sha(struct px_store *st, const char *sha256_hex, struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, S_HAS_SHA);
+    bind_text(s, 1, sha256_hex);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    return db_fail(st, dg, "cannot look up a checksum");
+}
+
+int
+px_store_mark_baseline(struct px_store *st, const char *sha256_hex, struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, S_MARK_BASELINE);
+    bind_text(s, 1, sha256_hex);
+    return run(st, s, dg, "cannot mark a baseline");
+}
+
+/* ---- writing one document ---------------------------------------------------------------- */
+
+static int
+put_cells(struct px_store *st, int64_t row_id, const struct px_row *r, struct px_diag *dg)
+{
+    for (size_t i = 0; i < r->ncells; i++) {
+        const struct px_cell *c = &r->cells[i];
+        sqlite3_stmt *s = stmt_get(st, S_INS_CELL);
+        sqlite3_bind_int64(s, 1, row_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        bind_text(s, 3, c->text ? c->text : "");
+        sqlite3_bind_int64(s, 4, c->colspan);
+        sqlite3_bind_int64(s, 5, c->rowspan);
+        bind_span(s, 6, &c->span);
+        if (run(st, s, dg, "cannot store a cell") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+put_table(struct px_store *st, int64_t block_id, const struct px_table *t, struct px_diag *dg)
+{
+    for (size_t i = 0; t && i < t->nrows; i++) {
+        const struct px_row *r = &t->rows[i];
+        sqlite3_stmt *s = stmt_get(st, S_INS_ROW);
+        sqlite3_bind_int64(s, 1, block_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        sqlite3_bind_int(s, 3, r->header != 0);
+        sqlite3_bind_int(s, 4, r->continuation != 0);
+        bind_span(s, 5, &r->span);
+        if (run(st, s, dg, "cannot store a table row") < 0 ||
+            put_cells(st, sqlite3_last_insert_rowid(st->db), r, dg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+put_blocks(struct px_store *st, int64_t doc_id, const struct px_doc *doc, struct px_diag *dg)
+{
+    for (size_t i = 0; i < doc->nblocks; i++) {
+        const struct px_block *b = &doc->blocks[i];
+        sqlite3_stmt *s = stmt_get(st, S_INS_BLOCK);
+        sqlite3_bind_int64(s, 1, doc_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        bind_text(s, 3, px_block_type_name(b->type));
+        sqlite3_bind_int(s, 4, b->level);
+        bind_text(s, 5, b->number);
+        bind_text(s, 6, b->text);
+        sqlite3_bind_int(s, 7, (int)b->flags);
+        bind_span(s, 8, &b->span);
+        bind_text(s, 11, b->locator);
+        if (run(st, s, dg, "cannot store a block") < 0)
+            return -1;
+        if (b->type == PX_BLOCK_TABLE &&
+            put_table(st, sqlite3_last_insert_rowid(st->db), b->table, dg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+put_facts(struct px_store *st, int64_t doc_id, const struct px_docinfo *info, struct px_diag *dg)
+{
+    for (size_t i = 0; info->implements.present && i < info->implements.n; i++) {
+        sqlite3_stmt *s = stmt_get(st, S_INS_IMPL);
+        sqlite3_bind_int64(s, 1, doc_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        bind_text(s, 3, info->implements.v[i]);
+        if (run(st, s, dg, "cannot store a document fact") < 0)
+            return -1;
+    }
+    for (int f = 0; f < PX_FACT_COUNT; f++) {
+        if (!info->prov[f].rule)
+            continue; /* no provenance: the fact was not found */
+        sqlite3_stmt *s = stmt_get(st, S_INS_FACT);
+        sqlite3_bind_int64(s, 1, doc_id);
+        bind_text(s, 2, fact_names[f]);
+        bind_text(s, 3, info->prov[f].rule);
+        bind_span(s, 4, &info->prov[f].span);
+        if (run(st, s, dg, "cannot store a fact's provenance") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+put_agencies(struct px_store *st, int64_t task_id, const char *role, const struct px_strlist *l,
+             struct px_diag *dg)
+{
+    for (size_t i = 0; l->present && i < l->n; i++) {
+        sqlite3_stmt *s = stmt_get(st, S_INS_AGENCY);
+        sqlite3_bind_int64(s, 1, task_id);
+        bind_text(s, 2, role);
+        sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
+        bind_text(s, 4, l->v[i]);
+        if (run(st, s, dg, "cannot store an agency") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+bind_deadline(sqlite3_stmt *s, const struct px_deadline *d)
+{
+    sqlite3_bind_int(s, 9, d->present != 0);
+    if (!d->present)
+        return;
+    bind_text(s, 10, d->raw);
+    bind_text(s, 11, px_deadline_kind_name(d->kind));
+    bind_date(s, 12, d->start);
+    bind_date(s, 13, d->end);
+    bind_text(s, 14, d->every);
+    bind_text(s, 15, d->rule);
+}
+
+static int
+put_tasks(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
+{
+    for (size_t i = 0; i < ex->ntasks; i++) {
+        const struct px_task *t = &ex->tasks[i];
+        sqlite3_stmt *s = stmt_get(st, S_INS_TASK);
+        sqlite3_bind_int64(s, 1, doc_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        bind_text(s, 3, t->id ? t->id : "");
+        bind_text(s, 4, t->origin);
+        bind_text(s, 5, t->ordinal);
+        bind_text(s, 6, t->text);
+        bind_text(s, 7, t->product);
+        bind_text(s, 8, t->section);
+        bind_deadline(s, &t->deadline);
+        sqlite3_bind_int(s, 16, t->leads.present != 0);
+        sqlite3_bind_int(s, 17, t->partners.present != 0);
+        bind_text(s, 18, t->prov.rule);
+        bind_span(s, 19, &t->prov.span);
+        if (run(st, s, dg, "cannot store a task") < 0)
+            return -1;
+        int64_t task_id = sqlite3_last_insert_rowid(st->db);
+        if (put_agencies(st, task_id, "lead", &t->leads, dg) < 0 ||
+            put_agencies(st, task_id, "partner", &t->partners, dg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+put_targets(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
+{
+    for (size_t i = 0; i < ex->ntargets; i++) {
+        const struct px_target *t = &ex->targets[i];
+        sqlite3_stmt *s = stmt_get(st, S_INS_TARGET);
+        sqlite3_bind_int64(s, 1, doc_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        bind_text(s, 3, t->task);
+        bind_text(s, 4, t->metric ? t->metric : "");
+        bind_text(s, 5, t->cmp);
+        sqlite3_bind_double(s, 6, t->value);
+        if (t->has_value2)
+            sqlite3_bind_double(s, 7, t->value2);
+        bind_text(s, 8, t->unit);
+        bind_text(s, 9, t->raw);
+        bind_text(s, 10, t->prov.rule);
+        bind_span(s, 11, &t->prov.span);
+        if (run(st, s, dg, "cannot store a target") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+now_iso(char out[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+insert_document(struct px_store *st, const struct px_doc *doc, const char *sha,
+                const struct px_docinfo *info, int64_t *id, struct px_diag *dg)
+{
+    char when[32];
+    now_iso(when);
+    sqlite3_stmt *s = stmt_get(st, S_INS_DOC);
+    bind_text(s, 1, doc->name);
+    bind_text(s, 2, doc->path);
+    bind_text(s, 3, sha);
+    bind_text(s, 4, px_format_name(doc->format));
+    sqlite3_bind_int64(s, 5, (sqlite3_int64)doc->src_len);
+    bind_text(s, 6, when);
+    bind_text(s, 7, info->kind);
+    bind_text(s, 8, info->number);
+    bind_text(s, 9, info->issuer);
+    bind_text(s, 10, info->province);
+    bind_date(s, 11, info->issued);
+    if (info->year)
+        sqlite3_bind_int(s, 12, info->year);
+    if (run(st, s, dg, "cannot store a document") < 0)
+        return -1;
+    *id = sqlite3_last_insert_rowid(st->db);
+    return 0;
+}
+
+/* Delete the older version stored under the same key and format; *found says if there was one. */
+static int
+drop_old_version(struct px_store *st, const struct px_doc *doc, int *found, struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, S_FIND_KEY);
+    bind_text(s, 1, doc->name);
+    bind_text(s, 2, px_format_name(doc->format));
+    int rc = sqlite3_step(s);
+    int64_t old = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(st, dg, "cannot look up a document key");
+    *found = rc == SQLITE_ROW;
+    if (!*found)
+        return 0;
+    s = stmt_get(st, S_DEL_DOC);
+    sqlite3_bind_int64(s, 1, old);
+    return run(st, s, dg, "cannot replace the old version");
+}
+
+static int
+put_all(struct px_store *st, const struct px_doc *doc, const char *sha,
+        const struct px_extraction *ex, enum px_store_result *res, struct px_diag *dg)
+{
+    int has = px_store_has_sha(st, sha, dg);
+    if (has != 0) {
+        *res = PX_STORE_SAME;
+        return has < 0 ? -1 : 0;
+    }
+    int replaced = 0;
+    int64_t id;
+    if (drop_old_version(st, doc, &replaced, dg) < 0 ||
+        insert_document(st, doc, sha, &ex->info, &id, dg) < 0 ||
+        put_facts(st, id, &ex->info, dg) < 0 || put_blocks(st, id, doc, dg) < 0 ||
+        put_tasks(st, id, ex, dg) < 0 || put_targets(st, id, ex, dg) < 0)
+        return -1;
+    *res = replaced ? PX_STORE_REPLACED : PX_STORE_NEW;
+    return 0;
+}
+
+int
+px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
+             const struct px_extraction *ex, enum px_store_result *res, struct px_diag *dg)
+{
+    if (run(st, stmt_get(st, S_BEGIN), dg, "cannot begin a transaction") < 0)
+        return -1;
+    if (put_all(st, doc, sha256_hex, ex, res, dg) < 0) {
+        sqlite3_step(stmt_get(st, S_ROLLBACK));
+        sqlite3_reset(st->stmt[S_ROLLBACK]);
+        return -1;
+    }
+    if (run(st, stmt_get(st, S_COMMIT), dg, "cannot commit") < 0) {
+        sqlite3_step(stmt_get(st, S_ROLLBACK));
+        sqlite3_reset(st->stmt[S_ROLLBACK]);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- reading back ------------------------------------------------------------------------ */
+
+/* Column text as an arena copy, or NULL for SQL NULL. */
+static char *
+col_str(sqlite3_stmt *s, int i, struct px_arena *a)
+{
+    const unsigned char *v = sqlite3_column_text(s, i);
+    if (!v)
+        return NULL;
+    return px_arena_strndup(a, (const char *)v, (size_t)sqlite3_column_bytes(s, i));
+}
+
+static void
+col_date(sqlite3_stmt *s, int i, char out[11])
+{
+    const unsigned char *v = sqlite3_column_text(s, i);
+    out[0] = '\0';
+    if (v && sqlite3_column_bytes(s, i) == 10)
+        memcpy(out, v, 11);
+}
+
+static struct px_span
+col_span(sqlite3_stmt *s, int first)
+{
+    struct px_span sp = {(uint32_t)sqlite3_column_int64(s, first),
+                         (uint64_t)sqlite3_column_int64(s, first + 1),
+                         (uint64_t)sqlite3_column_int64(s, first + 2)};
+    return sp;
+}
+
+/* The fixed vocabularies come back as the same static strings extraction uses. */
+static const char *
+every_name(const char *v)
+{
+    static const char *const names[] = {"year", "half", "quarter", "month"};
+    for (size_t i = 0; v && i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(v, names[i]))
+            return names[i];
+    return NULL;
+}
+
+static enum px_deadline_kind
+deadline_kind_from_name(const char *v)
+{
+    for (int k = PX_DL_UNKNOWN; v && k <= PX_DL_AS_REQUIRED; k++)
+        if (!strcmp(v, px_deadline_kind_name((enum px_deadline_kind)k)))
+            return (enum px_deadline_kind)k;
+    return PX_DL_UNKNOWN;
+}
+
+static void
+strlist_push(struct px_arena *a, struct px_strlist *l, char *v)
+{
+    l->v = px_arena_grow(a, l->v, l->n, l->n + 1, sizeof *l->v);
+    l->v[l->n++] = v;
+}
+
+static int
+load_docinfo(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_docinfo *info,
+             struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, S_GET_DOC);
+    sqlite3_bind_int64(s, 1, doc_id);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return rc == SQLITE_DONE
+                   ? px_error(dg, "database '%s': no document %lld", st->path, (long long)doc_id)
+                   : db_fail(st, dg, "cannot read a document");
+    }
+    const char *kind = col_str(s, 0, a);
+    info->kind = kind ? kind : "other";
+    info->number = col_str(s, 1, a);
+    info->issuer = col_str(s, 2, a);
+    info->province = col_str(s, 3, a);
+    col_date(s, 4, info->issued);
+    info->year = sqlite3_column_int(s, 5);
+    sqlite3_reset(s);
+
+    s = stmt_get(st, S_GET_IMPL);
+    sqlite3_bind_int64(s, 1, doc_id);
+    info->implements.present = 1;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        strlist_push(a, &info->implements, col_str(s, 0, a));
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read a document's implements");
+}
+
+static int
+load_facts(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_docinfo *info,
+           struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, S_GET_FACTS);
+    sqlite3_bind_int64(s, 1, doc_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *field = (const char *)sqlite3_column_text(s, 0);
+        for (int f = 0; field && f < PX_FACT_COUNT; f++)
+            if (!strcmp(field, fact_names[f])) {
+                info->prov[f].rule = col_str(s, 1, a);
+                info->prov[f].span = col_span(s, 2);
+            }
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read provenance");
+}
+
+static int
+load_agencies(struct px_store *st, int64_t task_id, struct px_arena *a, struct px_task *t,
+              struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, S_GET_AGENCIES);
+    sqlite3_bind_int64(s, 1, task_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *role = (const char *)sqlite3_column_text(s, 0);
+        strlist_push(a, role && !strcmp(role, "lead") ? &t->leads : &t->partners, col_str(s, 1, a));
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read a task's agencies");
+}
+
+static void
+read_task_row(sqlite3_stmt *s, struct px_arena *a, struct px_task *t)
+{
+    t->id = col_str(s, 1, a);
+    t->origin = col_str(s, 2, a);
+    t->ordinal = col_str(s, 3, a);
+    t->text = col_str(s, 4, a);
+    t->product = col_str(s, 5, a);
+    t->section = col_str(s, 6, a);
+    struct px_deadline *d = &t->deadline;
+    d->present = sqlite3_column_int(s, 7);
+    d->raw = col_str(s, 8, a);
+    d->kind = deadline_kind_from_name((const char *)sqlite3_column_text(s, 9));
+    col_date(s, 10, d->start);
+    col_date(s, 11, d->end);
+    d->every = every_name((const char *)sqlite3_column_text(s, 12));
+    d->rule = col_str(s, 13, a);
+    t->leads.present = sqlite3_column_int(s, 14);
+    t->partners.present = sqlite3_column_int(s, 15);
+    t->prov.rule = col_str(s, 16, a);
+    t->prov.span = col_span(s, 17);
+}
+
+/* Tasks first in a list of (row id, task), then agencies: the task cursor stays simple. */
+static int
+load_tasks(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_extraction *ex,
+           struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, S_GET_TASKS);
+    sqlite3_bind_int64(s, 1, doc_id);
+    int64_t *ids = NULL;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (ex->ntasks == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            ex->tasks = px_arena_grow(a, ex->tasks, ex->ntasks, ncap, sizeof *ex->tasks);
+            ids = px_xrealloc(ids, ncap * sizeof *ids);
+            cap = ncap;
+        }
+        struct px_task *t = &ex->tasks[ex->ntasks];
+        memset(t, 0, sizeof *t);
+        ids[ex->ntasks++] = sqlite3_column_int64(s, 0);
+        read_task_row(s, a, t);
+    }
+    sqlite3_reset(s);
+    int ret = rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read tasks");
+    for (size_t i = 0; ret == 0 && i < ex->ntasks; i++)
+        ret = load_agencies(st, ids[i], a, &ex->tasks[i], dg);
+    free(ids);
+    return ret;
+}
+
+static int
+load_targets(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_extraction *ex,
+             struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, S_GET_TARGETS);
+    sqlite3_bind_int64(s, 1, doc_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (ex->ntargets == cap) {
+            cap = cap ? cap * 2 : 32;
+            ex->targets = px_arena_grow(a, ex->targets, ex->ntargets, cap, sizeof *ex->targets);
+        }
+        struct px_target *t = &ex->targets[ex->ntargets++];
+        memset(t, 0, sizeof *t);
+        t->task = col_str(s, 0, a);
+        t->metric = col_str(s, 1, a);
+        t->cmp = col_str(s, 2, a);
+        t->value = sqlite3_column_double(s, 3);
+        t->has_value2 = sqlite3_column_type(s, 4) != SQLITE_NULL;
+        t->value2 = sqlite3_column_double(s, 4);
+        t->unit = col_str(s, 5, a);
+        t->raw = col_str(s, 6, a);
+        t->prov.rule = col_str(s, 7, a);
+        t->prov.span = col_span(s, 8);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read targets");
+}
+
+int
+px_store_load(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_extraction *ex,
+              struct px_diag *dg)
+{
+    memset(ex, 0, sizeof *ex);
+    if (load_docinfo(st, doc_id, a, &ex->info, dg) < 0 ||
+        load_facts(st, doc_id, a, &ex->info, dg) < 0 || load_tasks(st, doc_id, a, ex, dg) < 0 ||
+        load_targets(st, doc_id, a, ex, dg) < 0)
+        return -1;
+    return 0;
+}
+
+/* A listing is rare (once per command): this statement is prepared on the spot. */
+static const char list_sql[] =
+    "SELECT d.id, d.doc_key, d.path, d.sha256, d.format, d.ingested_at, d.size,"
+    " d.is_baseline, d.baseline_for, d.kind, d.number, d.province,"
+    " (SELECT count(*) FROM tasks t WHERE t.doc_id = d.id),"
+    " (SELECT count(*) FROM targets g WHERE g.doc_id = d.id)"
+    " FROM documents d WHERE ?1 IS NULL OR d.doc_key = ?1 OR d.doc_key || '.' || d.format = ?1"
+    " ORDER BY d.doc_key, d.format";
+
+static void
+read_doc_row(sqlite3_stmt *s, struct px_arena *a, struct px_store_doc *d)
+{
+    d->id = sqlite3_column_int64(s, 0);
+    d->key = col_str(s, 1, a);
+    d->path = col_str(s, 2, a);
+    d->sha256 = col_str(s, 3, a);
+    d->format = col_str(s, 4, a);
+    d->ingested_at = col_str(s, 5, a);
+    d->size = sqlite3_column_int64(s, 6);
+    d->is_baseline = sqlite3_column_int(s, 7);
+    d->baseline_for = col_str(s, 8, a);
+    d->kind = col_str(s, 9, a);
+    d->number = col_str(s, 10, a);
+    d->province = col_str(s, 11, a);
+    d->ntasks = (size_t)sqlite3_column_int64(s, 12);
+    d->ntargets = (size_t)sqlite3_column_int64(s, 13);
+}
+
+int
+px_store_docs(struct px_store *st, const char *key, struct px_arena *a, struct px_store_doc **out,
+              size_t *n, struct px_diag *dg)
+{
+    sqlite3_stmt *s;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(st->db, list_sql, -1, &s, NULL) != SQLITE_OK)
+        return db_fail(st, dg, "cannot list documents");
+    bind_text(s, 1, key);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = px_arena_grow(a, *out, *n, cap, sizeof **out);
+        }
+        read_doc_row(s, a, &(*out)[(*n)++]);
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot list documents");
+}

@@ -1,0 +1,305 @@
+/*
+ * target — quantitative commitments found by the target.* rules (target.h).
+ */
+#include "target.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the metric list ---- */
+
+static void
+add_metric(struct px_target_finder *tf, const char *line, size_t len)
+{
+    const char *tab = memchr(line, '\t', len);
+    if (!tab || tab == line)
+        return;
+    const char *u = tab + 1;
+    const char *tab2 = memchr(u, '\t', len - (size_t)(u - line));
+    size_t ulen = tab2 ? (size_t)(tab2 - u) : len - (size_t)(u - line);
+    tf->metrics = px_xrealloc(tf->metrics, (tf->nmetrics + 1) * sizeof *tf->metrics);
+    tf->metrics[tf->nmetrics].key = px_xstrndup(line, (size_t)(tab - line));
+    tf->metrics[tf->nmetrics].unit = px_xstrndup(u, ulen);
+    tf->nmetrics++;
+}
+
+static int
+load_metrics(struct px_target_finder *tf, const char *path, struct px_diag *dg)
+{
+    struct px_buf text = PX_BUF_INIT;
+    if (px_read_file(path, &text) != 0)
+        return px_error(dg, "cannot read metric list '%s': %s", path, strerror(errno));
+    size_t i = 0;
+    int header = 1;
+    while (i < text.len) {
+        const char *nl = memchr(text.ptr + i, '\n', text.len - i);
+        size_t end = nl ? (size_t)(nl - text.ptr) : text.len;
+        if (!header && end > i)
+            add_metric(tf, text.ptr + i, end - i);
+        header = 0;
+        i = end + 1;
+    }
+    px_buf_release(&text);
+    return 0;
+}
+
+static const char *
+metric_unit(const struct px_target_finder *tf, const char *key)
+{
+    for (size_t i = 0; i < tf->nmetrics; i++)
+        if (strcmp(tf->metrics[i].key, key) == 0)
+            return tf->metrics[i].unit;
+    return NULL;
+}
+
+/* ---- set-up ---- */
+
+static void
+check_rule(const struct px_target_finder *tf, const struct px_rule *r, int *bad, struct px_diag *dg)
+{
+    const char *metric = px_rule_get(r, "metric");
+    const char *why = NULL;
+    if (!metric)
+        why = "has no 'metric:'";
+    else if (strncmp(metric, "other:", 6) != 0 && tf->nmetrics && !metric_unit(tf, metric))
+        why = "names an unknown metric";
+    else if (!px_rule_get(r, "unit") && !metric_unit(tf, metric))
+        why = "has no unit (add 'unit:')";
+    else if (r->nre == 0)
+        why = "has no 'pattern:'";
+    if (why) {
+        px_diag_report(dg, PX_ERROR, r->file, r->line, 0, "target rule '%s' %s", r->id, why);
+        *bad = 1;
+    }
+}
+
+int
+px_target_finder_init(struct px_target_finder *tf, const struct px_ruleset *rs,
+                      const char *metrics_tsv, struct px_diag *dg)
+{
+    memset(tf, 0, sizeof *tf);
+    tf->rs = rs;
+    if (metrics_tsv && load_metrics(tf, metrics_tsv, dg) != 0)
+        return -1;
+    tf->rules = px_xcalloc(rs->n + 1, sizeof *tf->rules);
+    tf->cmpwords = px_xcalloc(rs->n + 1, sizeof *tf->cmpwords);
+    int bad = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct px_rule *r = &rs->rules[i];
+        if (px_rule_in(r, "target.")) {
+            check_rule(tf, r, &bad, dg);
+            tf->rules[tf->nrules++] = r;
+        } else if (px_rule_in(r, "targetcmp.")) {
+            tf->cmpwords[tf->ncmp++] = r;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+void
+px_target_finder_release(struct px_target_finder *tf)
+{
+    for (size_t i = 0; i < tf->nmetrics; i++) {
+        free(tf->metrics[i].key);
+        free(tf->metrics[i].unit);
+    }
+    free(tf->metrics);
+    free(tf->rules);
+    free(tf->cmpwords);
+    memset(tf, 0, sizeof *tf);
+}
+
+/* ---- numbers and comparisons ---- */
+
+int
+px_target_parse_number(const char *s, size_t len, double *out)
+{
+    char tmp[32];
+    if (len == 0 || len >= sizeof tmp)
+        return -1;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    char *slash = strchr(tmp, '/');
+    for (char *p = tmp; *p; p++)
+        if (*p == ',')
+            *p = '.';
+    char *end;
+    errno = 0;
+    double v = strtod(tmp, &end);
+    if (end == tmp || errno)
+        return -1;
+    if (slash) {
+        if (end != slash)
+            return -1;
+        char *end2;
+        double d = strtod(slash + 1, &end2);
+        if (end2 == slash + 1 || *end2 || d == 0)
+            return -1;
+        v /= d;
+    } else if (*end) {
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The comparison named by the words of a cmp group, or NULL. */
+static const char *
+cmp_of_words(const struct px_target_finder *tf, const char *w, size_t len)
+{
+    for (size_t i = 0; i < tf->ncmp; i++) {
+        const struct px_rule *r = tf->cmpwords[i];
+        size_t k = 0;
+        const char *word;
+        while ((word = px_rule_next(r, "word", &k)) != NULL) {
+            size_t wl = strlen(word);
+            for (size_t at = 0; wl && at + wl <= len; at++)
+                if (memcmp(w + at, word, wl) == 0)
+                    return px_rule_get(r, "cmp");
+        }
+    }
+    return NULL;
+}
+
+int
+px_target_same(const struct px_target *a, const struct px_target *b)
+{
+    return strcmp(a->metric, b->metric) == 0 && strcmp(a->cmp, b->cmp) == 0 &&
+           strcmp(a->unit, b->unit) == 0 && fabs(a->value - b->value) < 1e-9 &&
+           a->has_value2 == b->has_value2 && (!a->has_value2 || fabs(a->value2 - b->value2) < 1e-9);
+}
+
+/* ---- finding ---- */
+
+struct hitlist {
+    struct px_target_hit *v;
+    size_t n, cap;
+    size_t (*claim)[2]; /* key-text span of each hit's figure(s) */
+};
+
+static int
+claimed(const struct hitlist *hl, size_t a, size_t b)
+{
+    for (size_t i = 0; i < hl->n; i++)
+        if (a < hl->claim[i][1] && hl->claim[i][0] < b)
+            return 1;
+    return 0;
+}
+
+struct subject {
+    const char *text; /* the caller's text */
+    size_t len;
+    struct px_buf key; /* its key text */
+    uint32_t *map;     /* key offset -> text offset */
+};
+
+/* Fill a hit from one match; 0 when the figure does not parse. */
+static int
+make_hit(const struct px_target_finder *tf, const struct px_rule *r, const struct px_match *m,
+         const struct subject *sj, struct px_arena *a, struct px_target_hit *h)
+{
+    const char *k = sj->key.ptr;
+    struct px_str v, v2, c;
+    memset(h, 0, sizeof *h);
+    if (!px_match_group(r, m, k, "value", &v) || px_target_parse_number(v.p, v.len, &h->t.value))
+        return 0;
+    h->t.has_value2 = px_match_group(r, m, k, "value2", &v2) &&
+                      px_target_parse_number(v2.p, v2.len, &h->t.value2) == 0;
+    const char *cmp = px_rule_get(r, "cmp");
+    if (!cmp && h->t.has_value2)
+        cmp = "range";
+    if (!cmp && px_match_group(r, m, k, "cmp", &c))
+        cmp = cmp_of_words(tf, c.p, c.len);
+    h->t.cmp = cmp ? cmp : "=";
+    h->t.metric = px_rule_get(r, "metric");
+    const char *unit = px_rule_get(r, "unit");
+    h->t.unit = unit ? unit : metric_unit(tf, h->t.metric);
+    h->t.prov.rule = r->id;
+    h->start = sj->map[m->start];
+    h->end = sj->map[m->end];
+    h->t.raw = px_arena_strndup(a, sj->text + h->start, h->end - h->start);
+    return h->t.unit != NULL;
+}
+
+/* End of the figure(s) in key text: where the next search of this rule resumes. */
+static void
+figure_span(const struct px_rule *r, const struct px_match *m, const char *k, size_t span[2])
+{
+    struct px_str v, v2;
+    px_match_group(r, m, k, "value", &v);
+    span[0] = (size_t)(v.p - k);
+    span[1] = span[0] + v.len;
+    if (px_match_group(r, m, k, "value2", &v2))
+        span[1] = (size_t)(v2.p - k) + v2.len;
+}
+
+static void
+push_hit(struct hitlist *hl, const struct px_target_hit *h, const size_t span[2])
+{
+    if (hl->n == hl->cap) {
+        hl->cap = hl->cap ? hl->cap * 2 : 16;
+        hl->v = px_xrealloc(hl->v, hl->cap * sizeof *hl->v);
+        hl->claim = px_xrealloc(hl->claim, hl->cap * sizeof *hl->claim);
+    }
+    hl->v[hl->n] = *h;
+    hl->claim[hl->n][0] = span[0];
+    hl->claim[hl->n][1] = span[1];
+    hl->n++;
+}
+
+static void
+run_rule(const struct px_target_finder *tf, const struct px_rule *r, const struct subject *sj,
+         struct px_arena *a, struct hitlist *hl)
+{
+    const char *k = sj->key.ptr;
+    size_t at = 0;
+    struct px_match m;
+    while (at <= sj->key.len && px_rule_match(tf->rs, r, k, sj->key.len, at, &m) == 1) {
+        struct px_str v;
+        if (!px_match_group(r, &m, k, "value", &v))
+            break; /* a pattern without a figure cannot make progress */
+        size_t span[2];
+        figure_span(r, &m, k, span);
+        at = span[1];
+        struct px_target_hit h;
+        if (!claimed(hl, span[0], span[1]) && make_hit(tf, r, &m, sj, a, &h))
+            push_hit(hl, &h, span);
+    }
+}
+
+static int
+by_position(const void *pa, const void *pb)
+{
+    const struct px_target_hit *a = pa, *b = pb;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->end < b->end ? -1 : a->end > b->end;
+}
+
+int
+px_targets_find(const struct px_target_finder *tf, struct px_normalizer *nz, const char *text,
+                size_t len, struct px_arena *a, struct px_target_hit **hits, size_t *n,
+                struct px_diag *dg)
+{
+    *hits = NULL;
+    *n = 0;
+    struct subject sj = {.text = text, .len = len, .key = PX_BUF_INIT};
+    if (px_normalize(nz, text, len, PX_NORM_KEY, &sj.key, &sj.map, dg) != 0)
+        return -1;
+    struct hitlist hl = {0};
+    for (size_t i = 0; i < tf->nrules; i++)
+        run_rule(tf, tf->rules[i], &sj, a, &hl);
+    if (hl.n) {
+        qsort(hl.v, hl.n, sizeof *hl.v, by_position);
+        *hits = px_arena_alloc(a, hl.n * sizeof **hits);
+        memcpy(*hits, hl.v, hl.n * sizeof **hits);
+        *n = hl.n;
+    }
+    free(hl.v);
+    free(hl.claim);
+    free(sj.map);
+    px_buf_release(&sj.key);
+    return 0;
+}
