@@ -90,8 +90,7 @@ parse_args(int argc, char **argv, struct parse_opts *o)
 }
 
 static int
-print_records(struct stages *st, struct px_doc *doc, const struct px_buf *data,
-              struct px_diag *dg)
+print_records(struct stages *st, struct px_doc *doc, const struct px_buf *data, struct px_diag *dg)
 {
     struct px_extraction ex;
     memset(&ex, 0, sizeof ex);

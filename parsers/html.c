@@ -416,10 +416,11 @@ footnote_id(const xmlNode *n, char *num, size_t cap)
     int yes = 0;
     for (size_t k = 0; id && !yes && k < sizeof prefixes / sizeof prefixes[0]; k++) {
         size_t pl = strlen(prefixes[k]);
+        if (strncmp((const char *)id, prefixes[k], pl) != 0)
+            continue;
         const char *d = (const char *)id + pl;
         size_t nd = strspn(d, "0123456789");
-        if (strncmp((const char *)id, prefixes[k], pl) == 0 && nd > 0 && d[nd] == '\0' &&
-            nd < cap) {
+        if (nd > 0 && d[nd] == '\0' && nd < cap) {
             memcpy(num, d, nd);
             num[nd] = '\0';
             yes = 1;

@@ -71,8 +71,7 @@ px_inline_copy(struct px_inline *in, const char *src, uint64_t off, size_t len, 
 }
 
 void
-px_inline_replace(struct px_inline *in, const char *s, size_t len, uint64_t src_off,
-                  uint32_t line)
+px_inline_replace(struct px_inline *in, const char *s, size_t len, uint64_t src_off, uint32_t line)
 {
     if (len == 0)
         return;
@@ -126,15 +125,33 @@ static const struct {
     const char *cmd;
     const char *text;
 } latex_symbols[] = {
-    {"geq", "\xE2\x89\xA5"},    {"ge", "\xE2\x89\xA5"},       {"geqslant", "\xE2\x89\xA5"},
-    {"leq", "\xE2\x89\xA4"},    {"le", "\xE2\x89\xA4"},       {"leqslant", "\xE2\x89\xA4"},
-    {"times", "\xC3\x97"},      {"pm", "\xC2\xB1"},           {"neq", "\xE2\x89\xA0"},
-    {"ne", "\xE2\x89\xA0"},     {"approx", "\xE2\x89\x88"},   {"cdot", "\xC2\xB7"},
-    {"div", "\xC3\xB7"},        {"ldots", "\xE2\x80\xA6"},    {"to", "\xE2\x86\x92"},
-    {"rightarrow", "\xE2\x86\x92"}, {"circ", "\xC2\xB0"},     {"%", "%"},
-    {"$", "$"},                 {"&", "&"},                   {"_", "_"},
-    {"#", "#"},                 {",", " "},                   {";", " "},
-    {" ", " "},                 {"{", "{"},                   {"}", "}"},
+    {"geq", "\xE2\x89\xA5"},
+    {"ge", "\xE2\x89\xA5"},
+    {"geqslant", "\xE2\x89\xA5"},
+    {"leq", "\xE2\x89\xA4"},
+    {"le", "\xE2\x89\xA4"},
+    {"leqslant", "\xE2\x89\xA4"},
+    {"times", "\xC3\x97"},
+    {"pm", "\xC2\xB1"},
+    {"neq", "\xE2\x89\xA0"},
+    {"ne", "\xE2\x89\xA0"},
+    {"approx", "\xE2\x89\x88"},
+    {"cdot", "\xC2\xB7"},
+    {"div", "\xC3\xB7"},
+    {"ldots", "\xE2\x80\xA6"},
+    {"to", "\xE2\x86\x92"},
+    {"rightarrow", "\xE2\x86\x92"},
+    {"circ", "\xC2\xB0"},
+    {"%", "%"},
+    {"$", "$"},
+    {"&", "&"},
+    {"_", "_"},
+    {"#", "#"},
+    {",", " "},
+    {";", " "},
+    {" ", " "},
+    {"{", "{"},
+    {"}", "}"},
 };
 
 static const char *
@@ -254,8 +271,8 @@ px_inline_has_html(const char *src, size_t start, size_t end)
             return 1;
         if (c == '&' && (is_alpha(d) || d == '#')) {
             size_t j = i + 1;
-            while (j < end && j - i <= 10 && (is_alpha(src[j]) || src[j] == '#' ||
-                                              (src[j] >= '0' && src[j] <= '9')))
+            while (j < end && j - i <= 10 &&
+                   (is_alpha(src[j]) || src[j] == '#' || (src[j] >= '0' && src[j] <= '9')))
                 j++;
             if (j < end && src[j] == ';')
                 return 1;
@@ -332,8 +349,8 @@ name_in(const xmlChar *name, const char *const *names, size_t n)
     return 0;
 }
 
-static const char *const block_tags[] = {"p", "div", "li", "tr", "ul", "ol", "table",
-                                         "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"};
+static const char *const block_tags[] = {"p",  "div", "li", "tr", "ul", "ol", "table",
+                                         "h1", "h2",  "h3", "h4", "h5", "h6", "blockquote"};
 static const char *const skipped_tags[] = {"script", "style", "head", "title"};
 
 static void

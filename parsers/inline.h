@@ -47,8 +47,7 @@ void px_inline_release(struct px_inline *in);
 void px_inline_clear(struct px_inline *in);
 
 /* Copy src[off..off+len) verbatim (line = its source line). */
-void px_inline_copy(struct px_inline *in, const char *src, uint64_t off, size_t len,
-                    uint32_t line);
+void px_inline_copy(struct px_inline *in, const char *src, uint64_t off, size_t len, uint32_t line);
 /* Append text that stands for the source at src_off (a replacement or a joiner). */
 void px_inline_replace(struct px_inline *in, const char *s, size_t len, uint64_t src_off,
                        uint32_t line);

@@ -109,8 +109,7 @@ copy_map(struct px_doc *doc, struct px_offmap *to, const struct px_cell *c, size
         return;
     }
     for (size_t k = 0; k < c->map.n; k++)
-        px_offmap_add(doc, to, shift + c->map.pts[k].text, c->map.pts[k].src,
-                      c->map.pts[k].line);
+        px_offmap_add(doc, to, shift + c->map.pts[k].text, c->map.pts[k].src, c->map.pts[k].line);
 }
 
 /* a = a + " " + b, with the offset map and span following. */

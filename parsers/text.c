@@ -27,9 +27,9 @@
 
 /* Words that open a header cell of an assignment table (compared case-folded). */
 static const char *const header_words[] = {
-    "tt",       "stt",     "số tt",     "nhiệm vụ", "nội dung", "chủ trì",  "phối hợp",
-    "thời gian", "thời hạn", "sản phẩm", "kết quả",  "cơ quan",  "đơn vị",   "ghi chú",
-    "trách nhiệm", "tiến độ", "lộ trình", "kinh phí",
+    "tt",       "stt",       "số tt",       "nhiệm vụ", "nội dung", "chủ trì",
+    "phối hợp", "thời gian", "thời hạn",    "sản phẩm", "kết quả",  "cơ quan",
+    "đơn vị",   "ghi chú",   "trách nhiệm", "tiến độ",  "lộ trình", "kinh phí",
 };
 
 struct line {
@@ -145,8 +145,7 @@ note_line_emphasis(struct pending *pb, const char *s, size_t a, size_t b, int fi
 }
 
 static void
-append_line(struct text_parser *tp, struct pending *pb, const struct line *ln, size_t a,
-            size_t b)
+append_line(struct text_parser *tp, struct pending *pb, const struct line *ln, size_t a, size_t b)
 {
     px_inline_rtrim(&pb->in);
     if (pb->in.text.len > 0)

@@ -259,6 +259,8 @@ struct utext {
 static void
 ut_put(struct utext *t, const UChar *u, size_t n)
 {
+    if (n == 0)
+        return;
     if (t->n + n > t->cap) {
         t->cap = (t->n + n) * 2 + 64;
         t->u = px_xrealloc(t->u, t->cap * sizeof *t->u);

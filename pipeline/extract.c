@@ -60,8 +60,7 @@ px_extract(struct px_extractor *ex, struct px_doc *doc, struct px_extraction *ou
     r.row_task = px_arena_calloc(&doc->arena, doc->nblocks + 1, sizeof *r.row_task);
     for (size_t i = 0; i < doc->nblocks; i++)
         r.block_task[i] = -1;
-    if (px_extract_docinfo(&r) != 0 || px_extract_tasks(&r) != 0 ||
-        px_extract_targets(&r) != 0)
+    if (px_extract_docinfo(&r) != 0 || px_extract_tasks(&r) != 0 || px_extract_targets(&r) != 0)
         return -1;
     return 0;
 }
@@ -69,8 +68,8 @@ px_extract(struct px_extractor *ex, struct px_doc *doc, struct px_extraction *ou
 const char *
 px_deadline_kind_name(enum px_deadline_kind k)
 {
-    static const char *const names[] = {"unknown", "date", "period", "recurring", "continuous",
-                                        "as_required"};
+    static const char *const names[] = {"unknown",   "date",       "period",
+                                        "recurring", "continuous", "as_required"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
 }
 
@@ -81,8 +80,7 @@ px_xkey_make(struct px_xrun *r, const char *s, size_t len, struct px_xkey *k)
 {
     free(k->map);
     k->map = NULL;
-    return px_normalize(r->ex->nz, s, len, PX_NORM_KEY | PX_NORM_ONELINE, &k->key, &k->map,
-                        r->dg);
+    return px_normalize(r->ex->nz, s, len, PX_NORM_KEY | PX_NORM_ONELINE, &k->key, &k->map, r->dg);
 }
 
 void
@@ -237,7 +235,8 @@ px_xadd_target(struct px_xrun *r)
     struct px_extraction *o = r->out;
     if (o->ntargets == r->target_cap) {
         size_t cap = r->target_cap ? 2 * r->target_cap : 32;
-        o->targets = px_arena_grow(&r->doc->arena, o->targets, o->ntargets, cap, sizeof *o->targets);
+        o->targets =
+            px_arena_grow(&r->doc->arena, o->targets, o->ntargets, cap, sizeof *o->targets);
         r->target_cap = cap;
     }
     struct px_target *t = &o->targets[o->ntargets++];

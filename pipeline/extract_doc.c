@@ -60,8 +60,7 @@ unit_span(const struct unit *u, size_t off, size_t len)
 {
     if (u->c) {
         uint32_t line = u->c->span.line;
-        uint64_t a =
-            px_offmap_lookup(&u->c->map, off, u->c->span.byte, u->c->span.line, &line);
+        uint64_t a = px_offmap_lookup(&u->c->map, off, u->c->span.byte, u->c->span.line, &line);
         return (struct px_span){line, a, len};
     }
     return px_xblock_span(u->b, off, len);
@@ -79,8 +78,8 @@ preamble_end(struct px_doc *doc)
 
 /* A named group of the last match, as offsets into the keyed text. */
 static int
-group_src(struct px_xrun *r, const char *rule_id, const struct px_xkey *k,
-          const struct px_match *m, const char *name, size_t *a, size_t *z)
+group_src(struct px_xrun *r, const char *rule_id, const struct px_xkey *k, const struct px_match *m,
+          const char *name, size_t *a, size_t *z)
 {
     struct px_str g;
     const struct px_rule *rule = px_xrule(r, rule_id);
@@ -94,8 +93,8 @@ group_src(struct px_xrun *r, const char *rule_id, const struct px_xkey *k,
 
 /* A named group of the last match as an arena string (key text, case-folded). */
 static char *
-group_key(struct px_xrun *r, const char *rule_id, const struct px_xkey *k,
-          const struct px_match *m, const char *name)
+group_key(struct px_xrun *r, const char *rule_id, const struct px_xkey *k, const struct px_match *m,
+          const char *name)
 {
     struct px_str g;
     const struct px_rule *rule = px_xrule(r, rule_id);
@@ -105,8 +104,8 @@ group_key(struct px_xrun *r, const char *rule_id, const struct px_xkey *k,
 }
 
 static int
-group_int(struct px_xrun *r, const char *rule_id, const struct px_xkey *k,
-          const struct px_match *m, const char *name)
+group_int(struct px_xrun *r, const char *rule_id, const struct px_xkey *k, const struct px_match *m,
+          const char *name)
 {
     char *s = group_key(r, rule_id, k, m, name);
     return s && *s ? atoi(s) : 0;
@@ -159,7 +158,8 @@ find_kind(struct px_xrun *r, const struct units *u, struct px_xkey *k)
         const struct px_rule *rule = px_xmatch_any(r, "doc.kind.", k->key.ptr, k->key.len, &m);
         if (rule && px_rule_get(rule, "kind")) {
             r->out->info.kind = px_rule_get(rule, "kind");
-            set_prov(&r->out->info, PX_FACT_KIND, rule->id, unit_span(&u->v[i], 0, strlen(u->v[i].text)));
+            set_prov(&r->out->info, PX_FACT_KIND, rule->id,
+                     unit_span(&u->v[i], 0, strlen(u->v[i].text)));
             r->title_unit = i + 1;
             return 0;
         }
@@ -223,8 +223,7 @@ compose_issuer(struct px_xrun *r, const struct px_rule *rule, const struct px_xk
     struct px_str g;
     if (px_match_group(rule, m, k->key.ptr, "role", &g) && g.len && px_rule_get(rule, "role"))
         px_buf_printf(&b, "%s ", px_rule_get(rule, "role"));
-    if (px_match_group(rule, m, k->key.ptr, "office", &g) && g.len &&
-        px_rule_get(rule, "office"))
+    if (px_match_group(rule, m, k->key.ptr, "office", &g) && g.len && px_rule_get(rule, "office"))
         px_buf_printf(&b, "%s ", px_rule_get(rule, "office"));
     px_buf_puts(&b, px_rule_get(rule, "body") ? px_rule_get(rule, "body") : "");
     struct px_str level = {NULL, 0}, place = {NULL, 0};
@@ -265,8 +264,7 @@ left_column(const char *text, struct px_buf *out)
 
 /* An issuer line ("ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "CHỦ TỊCH …") in units. */
 static int
-find_issuer_line(struct px_xrun *r, const struct units *u, struct px_xkey *k,
-                 const char **province)
+find_issuer_line(struct px_xrun *r, const struct units *u, struct px_xkey *k, const char **province)
 {
     struct px_buf left = PX_BUF_INIT;
     int found = 0;
@@ -289,8 +287,7 @@ find_issuer_line(struct px_xrun *r, const struct units *u, struct px_xkey *k,
             if (!rule)
                 continue;
             struct px_str place;
-            if (px_match_group(rule, &m, k->key.ptr, "place", &place) && place.len &&
-                !*province)
+            if (px_match_group(rule, &m, k->key.ptr, "place", &place) && place.len && !*province)
                 *province = standard_place(r, place.p, place.len);
             if (!*province && !r->out->info.province)
                 continue; /* "ỦY BAN NHÂN DÂN" of some other place: not ours */

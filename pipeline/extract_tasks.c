@@ -37,8 +37,7 @@ split_agencies(struct px_xrun *r, const char *s, size_t len, struct px_strlist *
 {
     out->present = 1;
     if (len)
-        px_agencies_split(r->ex->ag, r->ex->nz, s, len, r->out->info.province, &r->doc->arena,
-                          out);
+        px_agencies_split(r->ex->ag, r->ex->nz, s, len, r->out->info.province, &r->doc->arena, out);
 }
 
 static int
@@ -59,8 +58,8 @@ static const struct {
     const char *rule;
     enum col_role role;
 } col_rules[] = {
-    {"task.col.ignore", COL_NONE},      {"task.col.ordinal", COL_ORDINAL},
-    {"task.col.lead", COL_LEAD},        {"task.col.partner", COL_PARTNER},
+    {"task.col.ignore", COL_NONE},       {"task.col.ordinal", COL_ORDINAL},
+    {"task.col.lead", COL_LEAD},         {"task.col.partner", COL_PARTNER},
     {"task.col.deadline", COL_DEADLINE}, {"task.col.product", COL_PRODUCT},
     {"task.col.text", COL_TEXT},
 };
@@ -186,8 +185,7 @@ repair_boundary(struct px_xrun *r, const char *lead, const char *next_in, char *
     *next = NULL;
     while (n && lead[n - 1] == ' ')
         n--;
-    if (!n || !*next_in ||
-        !px_agencies_dangling_head(r->ex->ag, r->ex->nz, lead, n))
+    if (!n || !*next_in || !px_agencies_dangling_head(r->ex->ag, r->ex->nz, lead, n))
         return NULL;
     size_t sp = n;
     while (sp && lead[sp - 1] != ' ' && lead[sp - 1] != '\n')
@@ -335,8 +333,8 @@ struct item {
     size_t block;
     int rank;
     struct px_buf text;
-    int task;  /* index of its task, -1 while none */
-    int roles; /* role lines seen: its own text is complete */
+    int task;    /* index of its task, -1 while none */
+    int roles;   /* role lines seen: its own text is complete */
     int heading; /* an agency heading (kind 3): gathers every child */
 };
 
@@ -447,8 +445,8 @@ apply_role(struct walk *w, const struct px_rule *rule, const struct px_block *b,
     struct item *it = item_open(&w->cand) ? &w->cand : &w->head;
     if (!item_open(it))
         return 0;
-    struct px_task *t = it->task >= 0 ? &r->out->tasks[it->task]
-                                      : new_body_task(w, it, "task.body_roles");
+    struct px_task *t =
+        it->task >= 0 ? &r->out->tasks[it->task] : new_body_task(w, it, "task.body_roles");
     if (!it->heading && !t->partners.present)
         t->partners.present = 1;
     it->roles = 1;
@@ -539,8 +537,8 @@ walk_block(struct walk *w, size_t bi)
     if (is_end(w, b) || mk == PX_XM_ROMAN) {
         if (item_close(w, &w->cand) || close_head(w))
             return -1;
-        w->in_tasks = mk == PX_XM_ROMAN &&
-                      px_xmatch_any(r, "task.section.", w->k.key.ptr, w->k.key.len, &m);
+        w->in_tasks =
+            mk == PX_XM_ROMAN && px_xmatch_any(r, "task.section.", w->k.key.ptr, w->k.key.len, &m);
         w->section = px_xcopy_oneline(r, b->text, strlen(b->text));
         return 0;
     }

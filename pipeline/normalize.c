@@ -317,14 +317,16 @@ is_word_letter(UChar32 c)
     return u_isalpha(c) || t == U_LETTER_NUMBER || t == U_OTHER_NUMBER;
 }
 
+/* Does the word go on at u[i]? A combining mark that NFC could not attach
+ * counts as going on: moving the tone would let it compose next time. */
 static int
-letter_at(const UChar *u, size_t i, size_t n)
+word_goes_on(const UChar *u, size_t i, size_t n)
 {
     if (i >= n)
         return 0;
     UChar32 c;
     U16_NEXT(u, i, n, c);
-    return is_word_letter(c);
+    return is_word_letter(c) || (c >= 0x300 && u_getCombiningClass(c) != 0);
 }
 
 static void
@@ -341,7 +343,7 @@ fix_tones(struct px_normalizer *nz)
             continue;
         int tone;
         const struct toned_row *second = toned_second(u[i + 1], &tone);
-        if (!second || !is_pair(u[i], second->base) || letter_at(u, i + 2, n))
+        if (!second || !is_pair(u[i], second->base) || word_goes_on(u, i + 2, n))
             continue;
         u[i] = first->form[tone];
         u[i + 1] = second->base;

