@@ -184,12 +184,10 @@ find_header_number(struct px_xrun *r, const struct units *u, struct px_xkey *k)
         if (!group_src(r, id, k, &m, "code", &ca, &cz))
             continue;
         char *code = group_key(r, id, k, &m, "code");
-        const char *kind = kind_of_words(r, code, strlen(code));
         struct px_match cm;
         const struct px_rule *cr = px_xmatch_any(r, "doc.code.", code, strlen(code), &cm);
         if (!strcmp(info->kind, "other") && cr && px_rule_get(cr, "kind"))
-            info->kind = px_rule_get(cr, "kind");
-        (void)kind;
+            info->kind = px_rule_get(cr, "kind"); /* no title line: the number's code says */
         if (group_src(r, id, k, &m, "num", &a, &z))
             info->number = copy_nospace(r, text, a, cz);
         size_t ma = px_xkey_src(k, m.start), mz = px_xkey_src(k, m.end);

@@ -534,6 +534,15 @@ walk_block(struct walk *w, size_t bi)
         return 0;
     if (key_of(r, b->text, &w->k) != 0)
         return -1;
+    if (b->type == PX_BLOCK_HEADING && !b->number &&
+        px_xmatch_any(r, "task.section.", w->k.key.ptr, w->k.key.len, &m)) {
+        /* a part titled without a numeral ("TỔ CHỨC THỰC HIỆN") */
+        if (item_close(w, &w->cand) || close_head(w))
+            return -1;
+        w->in_tasks = 1;
+        w->section = px_xcopy_oneline(r, b->text, strlen(b->text));
+        return 0;
+    }
     if (is_end(w, b) || mk == PX_XM_ROMAN) {
         if (item_close(w, &w->cand) || close_head(w))
             return -1;
