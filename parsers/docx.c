@@ -282,8 +282,8 @@ type_paragraph(struct dx *x, struct px_block *b, const char *shown, size_t len, 
         b->type = t;
         if (t == PX_BLOCK_HEADING)
             b->level = px_marker_level(&m) > 0 ? px_marker_level(&m) : heading;
-        else if (t == PX_BLOCK_LIST_ITEM)
-            b->level = auto_kind ? ilvl + 1 : m.depth;
+        else if (t == PX_BLOCK_LIST_ITEM) /* numbered items sit at their marker's level */
+            b->level = px_marker_level(&m) > 0 ? px_marker_level(&m) : auto_kind ? ilvl + 1 : 1;
     } else if (auto_kind) { /* a marker the shared rules do not know ("Điều 1.") */
         size_t n = x->marker.len;
         while (n > 0 && (x->marker.ptr[n - 1] == '.' || x->marker.ptr[n - 1] == ')'))

@@ -113,8 +113,7 @@ charset_in_tag(const unsigned char *p, const unsigned char *end, const char *wor
 {
     size_t n = strlen(word);
     for (; p < end && *p != '>'; p++)
-        if (ascii_ieq(p, (size_t)(end - p), word) &&
-            read_charset_value(p + n, end, out, cap))
+        if (ascii_ieq(p, (size_t)(end - p), word) && read_charset_value(p + n, end, out, cap))
             return 1;
     return 0;
 }
@@ -184,8 +183,7 @@ static const char *
 locate(struct walker *w, const xmlNode *n)
 {
     size_t k = 0;
-    while (k < w->ntags && w->tags[k].name != n->name &&
-           xmlStrcmp(w->tags[k].name, n->name) != 0)
+    while (k < w->ntags && w->tags[k].name != n->name && xmlStrcmp(w->tags[k].name, n->name) != 0)
         k++;
     if (k == w->ntags) {
         if (w->ntags == sizeof w->tags / sizeof w->tags[0])

@@ -21,7 +21,7 @@
  */
 struct html_acc {
     struct px_buf buf;
-    int space; /* a space is owed before the next visible character */
+    int space;                  /* a space is owed before the next visible character */
     size_t bold, italic, plain; /* visible bytes written in each style */
 };
 
@@ -36,7 +36,7 @@ void html_acc_reset(struct html_acc *a);
 
 /* Iterative pre-order walk (no recursion: a 10,000-deep tree costs no stack). */
 struct html_walk_ops {
-    int (*enter)(void *ctx, xmlNode *n); /* non-zero: descend into n's children */
+    int (*enter)(void *ctx, xmlNode *n);  /* non-zero: descend into n's children */
     void (*leave)(void *ctx, xmlNode *n); /* called for every entered node */
 };
 void html_walk(xmlNode *root, const struct html_walk_ops *ops, void *ctx);

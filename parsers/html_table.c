@@ -214,8 +214,8 @@ static int
 is_header_text(const char *s)
 {
     static const char *const words[] = {
-        "tt",      "nội dung", "nhiệm vụ", "cơ quan", "chủ trì",   "phối hợp", "thời gian",
-        "thời hạn", "sản phẩm", "kết quả",  "ghi chú", "đơn vị",    "trách nhiệm", "tiến độ",
+        "tt",       "nội dung",   "nhiệm vụ", "cơ quan", "chủ trì",   "phối hợp",    "thời gian",
+        "thời hạn", "sản phẩm",   "kết quả",  "ghi chú", "đơn vị",    "trách nhiệm", "tiến độ",
         "lộ trình", "hoàn thành", "chỉ tiêu", "dự kiến", "hình thức",
     };
     size_t len = strlen(s);

@@ -115,9 +115,9 @@ name_in(const xmlNode *n, const char *const *names, size_t count)
 int
 html_is_hidden(const xmlNode *n)
 {
-    static const char *const hidden[] = {"script", "style",  "head",     "title", "noscript",
+    static const char *const hidden[] = {"script",   "style",  "head",   "title", "noscript",
                                          "template", "iframe", "object", "embed", "svg",
-                                         "math",   "nav",    "select",   "button"};
+                                         "math",     "nav",    "select", "button"};
     return name_in(n, hidden, sizeof hidden / sizeof hidden[0]);
 }
 
@@ -125,12 +125,12 @@ int
 html_is_block(const xmlNode *n)
 {
     static const char *const blocks[] = {
-        "p",       "div",    "h1",      "h2",         "h3",     "h4",     "h5",
-        "h6",      "ul",     "ol",      "li",         "dl",     "dt",     "dd",
-        "table",   "tr",     "td",      "th",         "thead",  "tbody",  "tfoot",
-        "caption", "section", "article", "main",      "header", "footer", "aside",
-        "blockquote", "pre", "address", "center",     "figure", "figcaption", "form",
-        "fieldset", "hr",    "br",      "body",       "html",   "hgroup", "details",
+        "p",          "div",     "h1",      "h2",     "h3",     "h4",         "h5",
+        "h6",         "ul",      "ol",      "li",     "dl",     "dt",         "dd",
+        "table",      "tr",      "td",      "th",     "thead",  "tbody",      "tfoot",
+        "caption",    "section", "article", "main",   "header", "footer",     "aside",
+        "blockquote", "pre",     "address", "center", "figure", "figcaption", "form",
+        "fieldset",   "hr",      "br",      "body",   "html",   "hgroup",     "details",
         "summary",
     };
     /* libxml2 drops the prefix of Word's <o:p>: a <p> inside a <p> can only be that, inline */
@@ -180,8 +180,9 @@ is_note_ref(const xmlNode *n)
     xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
     int yes = (cls && (strstr((const char *)cls, "sdfootnoteanc") ||
                        strstr((const char *)cls, "footnote-ref"))) ||
-              (href && (strncmp((const char *)href, "#_ftn", 5) == 0 ||
-                        strncmp((const char *)href, "#_edn", 5) == 0) &&
+              (href &&
+               (strncmp((const char *)href, "#_ftn", 5) == 0 ||
+                strncmp((const char *)href, "#_edn", 5) == 0) &&
                strncmp((const char *)href + 5, "ref", 3) != 0);
     xmlFree(cls);
     xmlFree(href);

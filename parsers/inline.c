@@ -10,6 +10,9 @@
 
 /* A hostile fragment may nest tags without end; deeper elements are skipped. */
 #define HTML_MAX_DEPTH 64
+/* A text node is looked for this far past the previous one (the tags between), which keeps
+ * a fragment of many entity-decoded nodes linear. */
+#define TAG_WINDOW_BYTES 4096
 /* A '$' opens math only when its closing '$' is this close: a lone '$' is a dollar sign. */
 #define MATH_MAX_BYTES 200
 
@@ -323,8 +326,10 @@ html_newline(struct html_walk *w)
 static void
 html_text(struct html_walk *w, const char *t)
 {
-    size_t len = strlen(t);
-    const char *p = find_bytes(w->src + w->cursor, w->end - w->cursor, t, len);
+    size_t len = strlen(t), window = w->end - w->cursor;
+    if (window > len + TAG_WINDOW_BYTES)
+        window = len + TAG_WINDOW_BYTES;
+    const char *p = find_bytes(w->src + w->cursor, window, t, len);
     size_t skip = 0;
     if (at_line_start(w))
         while (skip < len && is_space(t[skip]))

@@ -42,11 +42,11 @@ static size_t
 roman_len(const char *s, size_t len)
 {
     static const char *const romans[] = {
-        "XXXVIII", "XXXVII", "XXVIII", "XXXIII", "XXXIV", "XXXIX", "XXXVI", "XXVII", "XXIII",
-        "XVIII",   "XXXII",  "XXXV",   "XXXI",   "XXIV",  "XXIX",  "XXVI",  "XVII",  "XIII",
-        "XXII",    "VIII",   "XXX",    "XXV",   "XXI",   "XIV",   "XIX",   "XVI",
-        "XII",     "VII",    "III",    "XX",     "XV",    "XI",    "IX",    "VI",    "IV",
-        "II",      "X",      "V",      "I",
+        "XXXVIII", "XXXVII", "XXVIII", "XXXIII", "XXXIV", "XXXIX", "XXXVI", "XXVII",
+        "XXIII",   "XVIII",  "XXXII",  "XXXV",   "XXXI",  "XXIV",  "XXIX",  "XXVI",
+        "XVII",    "XIII",   "XXII",   "VIII",   "XXX",   "XXV",   "XXI",   "XIV",
+        "XIX",     "XVI",    "XII",    "VII",    "III",   "XX",    "XV",    "XI",
+        "IX",      "VI",     "IV",     "II",     "X",     "V",     "I",
     };
     for (size_t k = 0; k < sizeof romans / sizeof romans[0]; k++) {
         size_t n = strlen(romans[k]);

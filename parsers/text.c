@@ -25,6 +25,10 @@
 /* A caps or bold line longer than this is running text, not a title. */
 #define TITLE_MAX_BYTES 400
 
+/* A page ends with a few footnotes at most; looking further back past them would be
+ * quadratic on hostile input. */
+#define FOOTNOTE_LOOKBACK 16
+
 /* Words that open a header cell of an assignment table (compared case-folded). */
 static const char *const header_words[] = {
     "tt",       "stt",       "số tt",       "nhiệm vụ", "nội dung", "chủ trì",
@@ -107,7 +111,8 @@ add_pending(struct text_parser *tp)
 static struct pending *
 continuation_target(struct text_parser *tp, int blank)
 {
-    for (size_t k = tp->n; k-- > 0;) {
+    size_t stop = tp->n > FOOTNOTE_LOOKBACK ? tp->n - FOOTNOTE_LOOKBACK : 0;
+    for (size_t k = tp->n; k-- > stop;) {
         struct pending *pb = &tp->p[k];
         if (pb->table || pb->md_level)
             return NULL;

@@ -41,6 +41,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Below this Dice score two tasks share too few words to be the same duty. */
 #define PX_DIFF_TASK_THRESHOLD 0.34
@@ -175,5 +176,31 @@ int px_diff_plan(struct px_diff_ctx *cx, struct px_store *st, const struct px_ba
  */
 int px_diff_select(struct px_store *st, const struct px_baseline *bl, const char *province,
                    struct px_arena *a, struct px_store_doc **docs, size_t *n, struct px_diag *dg);
+
+/* Rank of a format when one plan is stored in several (lower first): text is the
+ * plainest source and cites real lines, then docx, then html. */
+int px_diff_format_rank(const char *format);
+
+enum px_diff_format {
+    PX_DIFF_TABLE, /* aligned terminal table */
+    PX_DIFF_JSONL, /* {"doc","national","metric","status",...} per line (tools/score.py --diff) */
+    PX_DIFF_CSV,   /* UTF-8 BOM, one header line */
+    PX_DIFF_MD,    /* Markdown tables */
+};
+
+/*
+ * Write the diffs of n plans against bl in a format (targets, then tasks).
+ * Plans with implements == 0 are written as such. Returns 0, or -1 when
+ * writing failed (reported).
+ */
+int px_diff_write(FILE *f, enum px_diff_format fmt, const struct px_baseline *bl,
+                  const struct px_plan_diff *pd, size_t n, struct px_diag *dg);
+
+/* One line per plan: counts per status, missing and weaker ids, task coverage. */
+int px_diff_write_summary(FILE *f, const struct px_baseline *bl, const struct px_plan_diff *pd,
+                          size_t n, struct px_diag *dg);
+
+/* A figure as people write it: "10", "0.5", "1.5"; range "20–30". buf of 48 bytes. */
+const char *px_diff_figure(const struct px_target *t, char buf[48]);
 
 #endif

@@ -396,11 +396,10 @@ static const char *const onsets[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", 
                                      "l",   "m",  "n",  "p",  "r",  "s",  "t",  "v",  "x"};
 static const char *const codas[] = {"ng", "nh", "ch", "c", "m", "n", "p", "t"};
 static const char *const nuclei[] = {
-    "a",   "ă",   "â",   "e",   "ê",   "i",   "o",   "ô",   "ơ",   "u",   "ư",   "y",
-    "ai",  "ao",  "au",  "ay",  "âu",  "ây",  "eo",  "êu",  "ia",  "iê",  "iu",  "oa",
-    "oă",  "oe",  "oi",  "ôi",  "ơi",  "oo",  "ua",  "uâ",  "uê",  "ui",  "uô",  "uơ",
-    "uy",  "ưa",  "ưi",  "ươ",  "ưu",  "yê",  "iêu", "yêu", "oai", "oay", "oeo", "uây",
-    "uôi", "ươi", "ươu", "uya", "uyê", "uyu", "oao", "uê",  "ôô",
+    "a",   "ă",   "â",   "e",   "ê",   "i",   "o",   "ô",   "ơ",   "u",   "ư",   "y",   "ai",  "ao",
+    "au",  "ay",  "âu",  "ây",  "eo",  "êu",  "ia",  "iê",  "iu",  "oa",  "oă",  "oe",  "oi",  "ôi",
+    "ơi",  "oo",  "ua",  "uâ",  "uê",  "ui",  "uô",  "uơ",  "uy",  "ưa",  "ưi",  "ươ",  "ưu",  "yê",
+    "iêu", "yêu", "oai", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyê", "uyu", "oao", "ôô",
 };
 
 /* Plain lower-case letter (UTF-8, into b) and tone count of c; -1 when c is

@@ -229,7 +229,7 @@ clean(struct px_normalizer *nz)
     size_t w = 0;
     for (size_t r = 0; r < nz->n; r++) {
         UChar c = nz->u[r];
-        if (c < 0x80) {
+        if (c < 0x00AD) { /* below every table entry: the common case */
             nz->u[w] = c;
         } else if (is_zero_width(c)) {
             continue;
@@ -335,8 +335,8 @@ fix_tones(struct px_normalizer *nz)
     UChar *u = nz->u;
     size_t n = nz->n;
     for (size_t i = 0; i + 1 < n; i++) {
-        if (u[i + 1] < 0xC0)
-            continue; /* fast reject: the second vowel carries a tone */
+        if (u[i + 1] < 0xC0 || ((u[i] | 0x20) != 'o' && (u[i] | 0x20) != 'u'))
+            continue; /* fast reject: plain o/u, then a toned vowel */
         const struct toned_row *first =
             find_row(first_vowel, sizeof first_vowel / sizeof *first_vowel, u[i]);
         if (!first || (i > 0 && (u[i - 1] | 0x20) == 'q'))
@@ -412,7 +412,9 @@ is_space(UChar32 c)
 {
     if (c < 0x80)
         return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-    return c == 0x00A0 || u_charType(c) == U_SPACE_SEPARATOR;
+    /* the whole of general category Zs, spelled out: this runs per character */
+    return c == 0x00A0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
+           c == 0x205F || c == 0x3000;
 }
 
 static int

@@ -233,7 +233,9 @@ TEST(declared_windows_1258)
     struct px_doc doc;
     struct px_diag dg;
     const char *s = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
-                    "charset=windows-1258\"></head><body><p>Ho\xCC" "a Th\xD2" "a Ph\xF5n</p></body></html>";
+                    "charset=windows-1258\"></head><body><p>Ho\xCC"
+                    "a Th\xD2"
+                    "a Ph\xF5n</p></body></html>";
     CHECK_INT(parse_str(&doc, &dg, s), 0);
     CHECK_INT(doc.nblocks, 1);
     /* the converter may or may not compose the tone mark (normalisation does it later) */

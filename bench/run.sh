@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The benchmark (`make bench`): planex ingest at corpus scale, side by side in
+# the same run with a naive regex pass (bench/naive.c) and pandoc on the DOCX
+# part. Prints a human summary on stderr and, last on stdout, one JSON line
+# with every figure. See docs/performance.md.
+#
+#   bench/run.sh [--plans N] [--seed S] [--pandoc-max M] [--stage-sample K]
+#                [--build DIR] [--work DIR] [--keep]
+#
+# N plans (default $PX_BENCH_PLANS or 10000), made from the bundled corpora
+# with a fixed seed; pandoc runs on the first M DOCX plans (default 200: one
+# process per file, as an analyst runs it), and planex ingests those same M
+# files on their own for the ratio; the per-stage timer runs on the first K
+# plans (default 1000).
+set -eu
+cd "$(dirname "$0")/.."
+src=$PWD
+
+plans=${PX_BENCH_PLANS:-10000}
+seed=534
+pandoc_max=200
+sample=1000
+build=${PX_BENCH_BUILD:-build-bench}
+work=
+keep=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --plans) plans=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --pandoc-max) pandoc_max=$2; shift 2 ;;
+    --stage-sample) sample=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    [0-9]*) plans=$1; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown option '$1'" >&2; exit 2 ;;
+  esac
+done
+
+log() { echo "bench: $*" >&2; }
+
+if [ -z "${PX_BENCH_NO_BUILD:-}" ]; then
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j"$(nproc)" --target planex gen_corpus naive stages >/dev/null
+fi
+planex=$build/planex
+tools=$build/bench
+
+if [ -z "$work" ]; then
+  work=$(mktemp -d)
+  [ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
+fi
+rm -rf "$work/corpus" "$work"/*.db "$work"/*.db-* "$work"/*.json
+mkdir -p "$work/corpus/text" "$work/corpus/html" "$work/corpus/docx" "$work/sub"
+corpus=$work/corpus
+
+# Run a command; append '"name": {"wall": s, "rss_kb": k, "rc": r}' facts to $work/runs.
+# Wall time and the peak RSS of the process tree come from python's resource module.
+measure() {
+  local name=$1
+  shift
+  python3 - "$name" "$work/runs" "$@" <<'EOF'
+import json, resource, subprocess, sys, time
+name, out, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+t = time.monotonic()
+rc = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
+wall = time.monotonic() - t
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(out, "a") as f:
+    f.write(json.dumps({"name": name, "wall": wall, "rss_kb": rss, "rc": rc}) + "\n")
+EOF
+}
+: >"$work/runs"
+
+log "generating $plans plans (seed $seed) in $corpus"
+"$tools/gen_corpus" "$src" "$corpus" "$plans" "$seed"
+
+# 1. planex ingest, one format after the other into one database (one figure each).
+for f in text html docx; do
+  log "planex ingest: $f"
+  measure "ingest_$f" "$planex" ingest -q --db "$work/all.db" "$corpus/$f"
+done
+
+# 2. the same corpus again: every plan unchanged (content hash only).
+log "planex ingest again (unchanged)"
+measure reingest "$planex" ingest -q --db "$work/all.db" "$corpus"
+
+# 3. after a rule edit: reextract from the stored blocks.
+log "planex reextract"
+measure reextract "$planex" reextract -q --db "$work/all.db"
+
+# 4. parallel ingest, when the command offers -j.
+if "$planex" ingest --help | grep -q -- '-j'; then
+  log "planex ingest -j 2"
+  measure ingest_j2 "$planex" ingest -q -j 2 --db "$work/j2.db" "$corpus"
+fi
+
+# 5. the naive reference pass on the text part.
+log "naive reference pass: text"
+find "$corpus/text" -type f | sort >"$work/text.list"
+measure naive sh -c "'$tools/naive' '$src/rules' '$work/naive.db' - <'$work/text.list'"
+
+# 6. pandoc on the first M DOCX plans, and planex ingest on exactly those files.
+find "$corpus/docx" -type f | sort | head -n "$pandoc_max" >"$work/docx.list"
+mkdir -p "$work/sub/docx"
+xargs -a "$work/docx.list" cp -t "$work/sub/docx"
+if command -v pandoc >/dev/null; then
+  log "pandoc -t plain: $(wc -l <"$work/docx.list") DOCX files"
+  measure pandoc sh -c "while read -r f; do pandoc -t plain \"\$f\" >/dev/null || exit 1; done <'$work/docx.list'"
+else
+  log "pandoc not installed (scripts/install-deps.sh --with-bench): no pandoc figures"
+fi
+measure ingest_docx_sub "$planex" ingest -q --db "$work/sub.db" "$work/sub/docx"
+
+# 7. time per stage on the first K plans.
+mkdir -p "$work/sample"
+find "$corpus" -type f | sort -t/ -k2 | head -n "$sample" >"$work/sample.list"
+log "stages: $(wc -l <"$work/sample.list") plans"
+"$tools/stages" "$src/rules" "$work/stages.db" $(cat "$work/sample.list") >"$work/stages.json"
+
+python3 - "$work" "$plans" "$seed" <<'EOF'
+import json, os, sys
+work, plans, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+runs = {}
+for line in open(os.path.join(work, "runs")):
+    r = json.loads(line)
+    runs[r["name"]] = r
+stages = json.load(open(os.path.join(work, "stages.json")))
+
+def size(d):
+    return sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
+def count(d):
+    return len(os.listdir(d))
+corpus = os.path.join(work, "corpus")
+b = {f: size(os.path.join(corpus, f)) for f in ("text", "html", "docx")}
+n = {f: count(os.path.join(corpus, f)) for f in ("text", "html", "docx")}
+sub = os.path.join(work, "sub", "docx")
+wall = {f: runs["ingest_" + f]["wall"] for f in ("text", "html", "docx")}
+total_wall = sum(wall.values())
+total_bytes = sum(b.values())
+mbs = lambda nbytes, s: nbytes / 1e6 / s if s > 0 else None
+ratio = lambda a, c: a / c if a and c else None
+
+def get(name, key="wall"):
+    r = runs.get(name)
+    return r[key] if r and r["rc"] in (0, 1) else None
+
+naive_mbs = mbs(b["text"], get("naive"))
+text_mbs = mbs(b["text"], wall["text"])
+pandoc_s = get("pandoc")
+sub_s = get("ingest_docx_sub")
+html_text_bytes = stages.get("html_text_bytes") or 0
+docx_text_bytes = stages.get("docx_text_bytes") or 0
+# text bytes per second, scaled from the stage sample's text/file-byte ratio
+def text_rate(fmt):
+    fb = stages.get(fmt + "_bytes") or 0
+    tb = stages.get(fmt + "_text_bytes") or 0
+    return b[fmt] * (tb / fb) / 1e6 / wall[fmt] if fb and wall[fmt] else None
+fig = {
+    "plans": plans, "seed": seed, "files": n, "bytes": b, "mb": total_bytes / 1e6,
+    "ingest_seconds": total_wall,
+    "ingest_mb_s": mbs(total_bytes, total_wall),
+    "ingest_plans_s": plans / total_wall if total_wall else None,
+    "ingest_mb_s_by_format": {f: mbs(b[f], wall[f]) for f in wall},
+    "text_mb_s_by_format": {f: text_rate(f) for f in ("html", "docx")},
+    "peak_rss_mb": max(runs["ingest_" + f]["rss_kb"] for f in wall) / 1024,
+    "stages_seconds": {k: stages[k] for k in ("read", "parse", "normalise", "extract", "store")},
+    "stages_plans": sum(stages.get(f + "_files", 0) for f in ("text", "html", "docx")),
+    "naive_mb_s": naive_mbs,
+    "ratio_text_vs_naive": ratio(text_mbs, naive_mbs),
+    "pandoc_files": count(sub), "pandoc_seconds": pandoc_s, "planex_docx_seconds_same_files": sub_s,
+    "ratio_docx_vs_pandoc": ratio(pandoc_s, sub_s),
+    "reingest_seconds": get("reingest"),
+    "ratio_first_vs_reingest": ratio(total_wall, get("reingest")),
+    "reextract_seconds": get("reextract"),
+    "ratio_ingest_vs_reextract": ratio(total_wall, get("reextract")),
+    "ingest_j2_seconds": get("ingest_j2"),
+    "ratio_j2_speedup": ratio(total_wall, get("ingest_j2")),
+}
+for k, v in [("ingest", f"{fig['ingest_mb_s']:.2f} MB/s, {fig['ingest_plans_s']:.1f} plans/s"),
+             ("peak RSS", f"{fig['peak_rss_mb']:.1f} MB")]:
+    print(f"bench: {k}: {v}", file=sys.stderr)
+for k in ("ratio_text_vs_naive", "ratio_docx_vs_pandoc", "ratio_first_vs_reingest",
+          "ratio_ingest_vs_reextract", "ratio_j2_speedup"):
+    v = fig[k]
+    print(f"bench: {k}: {'n/a' if v is None else f'{v:.2f}x'}", file=sys.stderr)
+print(json.dumps(fig, sort_keys=True))
+EOF

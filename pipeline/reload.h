@@ -1,0 +1,61 @@
+/*
+ * reload — a stored document back as a block stream, and its extraction
+ * replaced: what `planex reextract` runs after a rule edit, without reading
+ * or parsing the source files again.
+ *
+ * Includes store.h (and through it doc.h, extract.h, diag.h). Used by the
+ * reextract command, the ingest store path (px_maps_put) and merge.
+ *
+ * The store keeps the normalised text of every block, row and cell, but not
+ * the offset maps that take a text offset back to the source; extraction
+ * cites source spans through them. So every stored document also gets one
+ * row in table block_maps (created on first use): the maps of its blocks
+ * and cells, in stream order, as one compact blob. With it a reloaded
+ * document is, for px_extract, the document that was stored, and
+ * reextraction gives exactly what a fresh ingest gives.
+ *
+ * Ownership: struct px_reload is heap-owned (px_reload_new/px_reload_free),
+ * borrows the store and prepares its statements once. A reloaded document
+ * is arena-owned as usual: the caller releases it with px_doc_release().
+ */
+#ifndef PX_RELOAD_H
+#define PX_RELOAD_H
+
+#include "diag.h"
+#include "doc.h"
+#include "extract.h"
+#include "store.h"
+
+#include <stdint.h>
+
+struct px_reload;
+
+/* Store the offset maps of doc (stored as doc_id) in the current transaction. 0 or -1. */
+int px_maps_put(struct px_store *st, int64_t doc_id, const struct px_doc *doc,
+                struct px_diag *dg);
+
+/* Prepare the statements. NULL on failure (reported). */
+struct px_reload *px_reload_new(struct px_store *st, struct px_diag *dg);
+void px_reload_free(struct px_reload *rl);
+
+/*
+ * Rebuild the stored document doc_id (path and format as stored) into doc,
+ * which this function initialises: blocks, tables, rows, cells, spans,
+ * locators and offset maps. doc->src is NULL (the source is not kept).
+ * *has_maps is 0 when the document was stored without maps (an older
+ * database): spans of a reextraction then fall back to block starts.
+ * Returns 0, or -1 on a database failure (reported; doc is released).
+ */
+int px_reload_doc(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int *has_maps,
+                  struct px_diag *dg);
+
+/*
+ * Replace the extraction records of document doc_id (document facts,
+ * implements, provenance, tasks, agencies, targets) by ex, in one
+ * transaction; blocks and the document's identity are left alone.
+ * Returns 0, or -1 on a database failure (reported; nothing changed).
+ */
+int px_reload_replace(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
+                      struct px_diag *dg);
+
+#endif
