@@ -114,8 +114,7 @@ fi
 measure ingest_docx_sub "$planex" ingest -q --db "$work/sub.db" "$work/sub/docx"
 
 # 7. time per stage on the first K plans.
-mkdir -p "$work/sample"
-find "$corpus" -type f | sort -t/ -k2 | head -n "$sample" >"$work/sample.list"
+find "$corpus" -type f | awk -F/ '{print $NF "\t" $0}' | sort | cut -f2 | head -n "$sample" >"$work/sample.list"
 log "stages: $(wc -l <"$work/sample.list") plans"
 "$tools/stages" "$src/rules" "$work/stages.db" $(cat "$work/sample.list") >"$work/stages.json"
 

@@ -45,8 +45,10 @@ parse_format(const char *s, enum px_diff_format *fmt)
     static const struct {
         const char *name;
         enum px_diff_format fmt;
-    } names[] = {
-        {"table", PX_DIFF_TABLE}, {"jsonl", PX_DIFF_JSONL}, {"csv", PX_DIFF_CSV}, {"md", PX_DIFF_MD}};
+    } names[] = {{"table", PX_DIFF_TABLE},
+                 {"jsonl", PX_DIFF_JSONL},
+                 {"csv", PX_DIFF_CSV},
+                 {"md", PX_DIFF_MD}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(s, names[i].name)) {
             *fmt = names[i].fmt;
@@ -59,10 +61,10 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
     static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},       {"baseline", required_argument, NULL, 'b'},
-        {"format", required_argument, NULL, 'f'},   {"province", required_argument, NULL, 'p'},
-        {"rules", required_argument, NULL, 'r'},    {"all", no_argument, NULL, 'a'},
-        {"summary", no_argument, NULL, 's'},        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},     {"baseline", required_argument, NULL, 'b'},
+        {"format", required_argument, NULL, 'f'}, {"province", required_argument, NULL, 'p'},
+        {"rules", required_argument, NULL, 'r'},  {"all", no_argument, NULL, 'a'},
+        {"summary", no_argument, NULL, 's'},      {NULL, 0, NULL, 0},
     };
     int c;
     opterr = 0;
@@ -153,7 +155,8 @@ diff_against(struct run *r, const char *number)
     int found = px_baseline_load(r->st, number, &r->a, &bl, &r->dg);
     if (found <= 0) {
         if (found == 0)
-            fprintf(stderr, "planex: diff: no baseline '%s' stored (ingest it with --as-baseline)\n",
+            fprintf(stderr,
+                    "planex: diff: no baseline '%s' stored (ingest it with --as-baseline)\n",
                     number);
         return found < 0 ? -1 : (r->refused = 1, 0);
     }

@@ -4,7 +4,7 @@
  * Includes only buf.h. Stages never print to stderr themselves: they report
  * into a struct px_diag, and the CLI (or a test) decides what to do with it.
  *
- * Three kinds of trouble, never mixed (see README "Errors"):
+ * Three kinds of trouble, never mixed:
  *   - bad input: px_diag_report(dg, PX_WARNING|PX_ERROR, file, line, fmt...),
  *     then recover and go on with the document or the batch;
  *   - system/library failure: px_error(dg, ...) records it and returns -1,

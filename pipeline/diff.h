@@ -106,8 +106,7 @@ struct px_plan_diff {
  * Status of one plan target against a national target on the same metric.
  * Pure: no I/O. Neither pointer may be NULL.
  */
-enum px_diff_status px_diff_compare(const struct px_target *national,
-                                    const struct px_target *plan);
+enum px_diff_status px_diff_compare(const struct px_target *national, const struct px_target *plan);
 
 /* The plan's strongest commitment on national's metric among plan[0..n), or NULL. */
 const struct px_target *px_diff_strongest(const struct px_target *national,
@@ -152,12 +151,11 @@ int px_baseline_load(struct px_store *st, const char *number, struct px_arena *a
                      struct px_baseline *out, struct px_diag *dg);
 
 /* Numbers of every stored baseline, with their document; arena-owned. 0 or -1. */
-int px_baseline_list(struct px_store *st, struct px_arena *a, struct px_store_doc **docs,
-                     size_t *n, struct px_diag *dg);
+int px_baseline_list(struct px_store *st, struct px_arena *a, struct px_store_doc **docs, size_t *n,
+                     struct px_diag *dg);
 
 /* Does the stored document implement this number? 1 yes, 0 no, -1 error. */
-int px_doc_implements(struct px_store *st, int64_t doc_id, const char *number,
-                      struct px_diag *dg);
+int px_doc_implements(struct px_store *st, int64_t doc_id, const char *number, struct px_diag *dg);
 
 /*
  * Diff one stored document against a loaded baseline. A document that does

@@ -128,10 +128,14 @@ table_targets(FILE *f, const struct px_plan_diff *pd, size_t n)
             commitment(&nat, r->base);
             if (r->plan && r->plan->raw)
                 put_cut(&words, r->plan->raw, TABLE_WORDS_MAX);
-            const char *row[] = {pd[i].doc,  r->national ? r->national : "local",
-                                 r->metric,  px_diff_status_name(r->status),
-                                 plan.ptr,   nat.ptr,
-                                 line_of(r->plan, line), words.ptr};
+            const char *row[] = {pd[i].doc,
+                                 r->national ? r->national : "local",
+                                 r->metric,
+                                 px_diff_status_name(r->status),
+                                 plan.ptr,
+                                 nat.ptr,
+                                 line_of(r->plan, line),
+                                 words.ptr};
             table_add(&t, row);
             px_buf_release(&plan);
             px_buf_release(&nat);
@@ -233,9 +237,9 @@ jsonl_target(FILE *f, const struct px_baseline *bl, const struct px_plan_diff *p
     json_object_set_new(o, "baseline", json_string(bl->number));
     put_target_fields(o, "", r->plan);
     json_object_set_new(o, "raw", r->plan ? str_or_null(r->plan->raw) : json_null());
-    json_object_set_new(o, "line", r->plan && r->plan->prov.span.line
-                                       ? json_integer(r->plan->prov.span.line)
-                                       : json_null());
+    json_object_set_new(o, "line",
+                        r->plan && r->plan->prov.span.line ? json_integer(r->plan->prov.span.line)
+                                                           : json_null());
     put_target_fields(o, "national_", r->base);
     return emit(f, o);
 }
@@ -329,11 +333,10 @@ write_rows(FILE *f, int md, const char *const *row, size_t ncols)
 }
 
 static void
-write_flat(FILE *f, int md, const struct px_baseline *bl, const struct px_plan_diff *pd,
-           size_t n)
+write_flat(FILE *f, int md, const struct px_baseline *bl, const struct px_plan_diff *pd, size_t n)
 {
-    static const char *const head[] = {"doc", "baseline", "national", "metric", "status",
-                                       "plan", "national figure", "line", "words"};
+    static const char *const head[] = {"doc",  "baseline",        "national", "metric", "status",
+                                       "plan", "national figure", "line",     "words"};
     size_t nc = sizeof head / sizeof *head;
     if (!md)
         fputs("\xEF\xBB\xBF", f);

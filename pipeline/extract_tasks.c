@@ -1,6 +1,6 @@
 /*
- * extract_tasks — the tasks of a plan (spec data-model.md "task"; gold
- * README "What counts as a task"):
+ * extract_tasks — the tasks of a plan (spec data-model.md "task", and the
+ * annotation guide's "What counts as a task"):
  *   1. rows of an assignment table (columns typed by their header words);
  *   2. numbered body items followed by role lines ("Đơn vị chủ trì: …");
  *   3. body headings that name agencies, in the task sections.

@@ -3,6 +3,8 @@
 
 #include "store.h"
 
+#include "reload.h"
+
 #include <sha2.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -565,6 +567,7 @@ put_all(struct px_store *st, const struct px_doc *doc, const char *sha,
     if (drop_old_version(st, doc, &replaced, dg) < 0 ||
         insert_document(st, doc, sha, &ex->info, &id, dg) < 0 ||
         put_facts(st, id, &ex->info, dg) < 0 || put_blocks(st, id, doc, dg) < 0 ||
+        px_maps_put(st, id, doc, dg) < 0 || /* reload.h: what reextract needs */
         put_tasks(st, id, ex, dg) < 0 || put_targets(st, id, ex, dg) < 0)
         return -1;
     *res = replaced ? PX_STORE_REPLACED : PX_STORE_NEW;

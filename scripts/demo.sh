@@ -8,9 +8,9 @@ cmake --build build -j"$(nproc)"
 mkdir -p out
 db=out/planex.db
 ./build/planex ingest --db "$db" corpora/text corpora/html corpora/docx
+./build/planex ingest --db "$db" --as-baseline corpora/baseline
 ./build/planex show --db "$db" --summary
-if ./build/planex help diff >/dev/null 2>&1; then
-  ./build/planex diff --db "$db" --all --summary
-  ./build/planex report --db "$db" --baseline 534/QĐ-TTg -o out/report
-  echo "report: $(pwd)/out/report/report.html"
-fi
+./build/planex baseline list --db "$db"
+./build/planex diff --db "$db" --baseline 534/QĐ-TTg --all --summary
+./build/planex report --db "$db" --baseline 534/QĐ-TTg -o out/report
+echo "report: $(pwd)/out/report/report.html"

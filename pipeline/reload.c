@@ -1,0 +1,583 @@
+/* reload — stored documents back as block streams; extraction replaced (see reload.h). */
+#include "reload.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char maps_sql[] =
+    "CREATE TABLE IF NOT EXISTS block_maps("
+    " doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+    " maps BLOB NOT NULL)";
+
+/* ---- offset maps as one blob: per map a count, then (text, src, line) triples, all varints */
+
+static void
+put_varint(struct px_buf *b, uint64_t v)
+{
+    while (v >= 0x80) {
+        px_buf_putc(b, (char)(0x80 | (v & 0x7f)));
+        v >>= 7;
+    }
+    px_buf_putc(b, (char)v);
+}
+
+static void
+put_map(struct px_buf *b, const struct px_offmap *m)
+{
+    put_varint(b, m->n);
+    for (size_t i = 0; i < m->n; i++) {
+        put_varint(b, m->pts[i].text);
+        put_varint(b, m->pts[i].src);
+        put_varint(b, m->pts[i].line);
+    }
+}
+
+/* Blocks in order; a table's cells follow their block, row by row. */
+static void
+encode_maps(const struct px_doc *doc, struct px_buf *b)
+{
+    for (size_t i = 0; i < doc->nblocks; i++) {
+        const struct px_block *blk = &doc->blocks[i];
+        put_map(b, &blk->map);
+        for (size_t r = 0; blk->table && r < blk->table->nrows; r++)
+            for (size_t c = 0; c < blk->table->rows[r].ncells; c++)
+                put_map(b, &blk->table->rows[r].cells[c].map);
+    }
+}
+
+int
+px_maps_put(struct px_store *st, int64_t doc_id, const struct px_doc *doc, struct px_diag *dg)
+{
+    sqlite3 *db = px_store_db(st);
+    sqlite3_stmt *s = NULL;
+    static const char ins[] = "INSERT OR REPLACE INTO block_maps(doc_id, maps) VALUES(?1, ?2)";
+    /* The table is created on first use, so a database of any age takes maps. */
+    if (sqlite3_prepare_v2(db, ins, -1, &s, NULL) != SQLITE_OK &&
+        (sqlite3_exec(db, maps_sql, NULL, NULL, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(db, ins, -1, &s, NULL) != SQLITE_OK))
+        return px_error(dg, "database: cannot store offset maps: %s", sqlite3_errmsg(db));
+    struct px_buf b = PX_BUF_INIT;
+    encode_maps(doc, &b);
+    sqlite3_bind_int64(s, 1, doc_id);
+    sqlite3_bind_blob(s, 2, b.ptr, (int)b.len, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    px_buf_release(&b);
+    if (rc != SQLITE_DONE)
+        return px_error(dg, "database: cannot store offset maps: %s", sqlite3_errmsg(db));
+    return 0;
+}
+
+struct cursor {
+    const unsigned char *p, *end;
+    int bad;
+};
+
+static uint64_t
+get_varint(struct cursor *c)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (c->p >= c->end) {
+            c->bad = 1;
+            return 0;
+        }
+        unsigned char byte = *c->p++;
+        v |= (uint64_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return v;
+    }
+    c->bad = 1;
+    return 0;
+}
+
+static void
+get_map(struct cursor *c, struct px_doc *doc, struct px_offmap *m)
+{
+    uint64_t n = get_varint(c);
+    for (uint64_t i = 0; i < n && !c->bad; i++) {
+        uint64_t text = get_varint(c), src = get_varint(c), line = get_varint(c);
+        if (!c->bad)
+            px_offmap_add(doc, m, (size_t)text, src, (uint32_t)line);
+    }
+}
+
+static int
+decode_maps(struct px_doc *doc, const void *blob, size_t len)
+{
+    struct cursor c = {blob, (const unsigned char *)blob + len, 0};
+    for (size_t i = 0; i < doc->nblocks && !c.bad; i++) {
+        struct px_block *blk = &doc->blocks[i];
+        get_map(&c, doc, &blk->map);
+        for (size_t r = 0; blk->table && r < blk->table->nrows; r++)
+            for (size_t k = 0; k < blk->table->rows[r].ncells; k++)
+                get_map(&c, doc, &blk->table->rows[r].cells[k].map);
+    }
+    return c.bad || c.p != c.end ? -1 : 0;
+}
+
+/* ---- reading a document back ------------------------------------------------------------- */
+
+enum rl_stmt {
+    R_DOC,
+    R_BLOCKS,
+    R_ROWS,
+    R_MAPS,
+    R_BEGIN,
+    R_COMMIT,
+    R_ROLLBACK,
+    R_UPD_DOC,
+    R_DEL_IMPL,
+    R_DEL_FACTS,
+    R_DEL_AGENCIES,
+    R_DEL_TASKS,
+    R_DEL_TARGETS,
+    R_INS_IMPL,
+    R_INS_FACT,
+    R_INS_TASK,
+    R_INS_AGENCY,
+    R_INS_TARGET,
+    R_COUNT
+};
+
+/* The insert statements are the store's own (pipeline/store.c): keep them in step. */
+static const char *const rl_sql[R_COUNT] = {
+    [R_DOC] = "SELECT path, format, size FROM documents WHERE id = ?1",
+    [R_BLOCKS] = "SELECT id, type, level, number, text, flags, line, byte, len, locator"
+                 " FROM blocks WHERE doc_id = ?1 ORDER BY ord",
+    [R_ROWS] = "SELECT r.id, r.header, r.continuation, r.line, r.byte, r.len, c.text,"
+               " c.colspan, c.rowspan, c.line, c.byte, c.len FROM table_rows r"
+               " LEFT JOIN cells c ON c.row_id = r.id WHERE r.block_id = ?1"
+               " ORDER BY r.ord, c.ord",
+    [R_MAPS] = "SELECT maps FROM block_maps WHERE doc_id = ?1",
+    [R_BEGIN] = "BEGIN IMMEDIATE",
+    [R_COMMIT] = "COMMIT",
+    [R_ROLLBACK] = "ROLLBACK",
+    [R_UPD_DOC] = "UPDATE documents SET kind = ?2, number = ?3, issuer = ?4, province = ?5,"
+                  " issued = ?6, year = ?7 WHERE id = ?1",
+    [R_DEL_IMPL] = "DELETE FROM document_implements WHERE doc_id = ?1",
+    [R_DEL_FACTS] = "DELETE FROM facts WHERE doc_id = ?1",
+    [R_DEL_AGENCIES] = "DELETE FROM task_agencies WHERE task_id IN"
+                       " (SELECT id FROM tasks WHERE doc_id = ?1)",
+    [R_DEL_TASKS] = "DELETE FROM tasks WHERE doc_id = ?1",
+    [R_DEL_TARGETS] = "DELETE FROM targets WHERE doc_id = ?1",
+    [R_INS_IMPL] = "INSERT INTO document_implements(doc_id, ord, number) VALUES(?1, ?2, ?3)",
+    [R_INS_FACT] = "INSERT INTO facts(doc_id, field, rule, line, byte, len)"
+                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [R_INS_TASK] = "INSERT INTO tasks(doc_id, ord, task_key, origin, ordinal, text, product,"
+                   " section, deadline_present, deadline_raw, deadline_kind, deadline_start,"
+                   " deadline_end, deadline_every, deadline_rule, leads_present,"
+                   " partners_present, rule, line, byte, len) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+                   " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    [R_INS_AGENCY] = "INSERT INTO task_agencies(task_id, role, ord, name) VALUES(?1, ?2, ?3, ?4)",
+    [R_INS_TARGET] = "INSERT INTO targets(doc_id, ord, task_key, metric, cmp, value, value2,"
+                     " unit, raw, rule, line, byte, len) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                     " ?9, ?10, ?11, ?12, ?13)",
+};
+
+struct px_reload {
+    struct px_store *st;
+    sqlite3 *db;
+    sqlite3_stmt *s[R_COUNT];
+};
+
+static int
+db_fail(struct px_reload *rl, struct px_diag *dg, const char *what)
+{
+    return px_error(dg, "database: %s: %s", what, sqlite3_errmsg(rl->db));
+}
+
+struct px_reload *
+px_reload_new(struct px_store *st, struct px_diag *dg)
+{
+    struct px_reload *rl = px_xcalloc(1, sizeof *rl);
+    rl->st = st;
+    rl->db = px_store_db(st);
+    if (sqlite3_exec(rl->db, maps_sql, NULL, NULL, NULL) != SQLITE_OK) {
+        db_fail(rl, dg, "cannot create table block_maps");
+        px_reload_free(rl);
+        return NULL;
+    }
+    for (int i = 0; i < R_COUNT; i++) {
+        if (sqlite3_prepare_v3(rl->db, rl_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &rl->s[i],
+                               NULL) != SQLITE_OK) {
+            db_fail(rl, dg, "cannot prepare a statement");
+            px_reload_free(rl);
+            return NULL;
+        }
+    }
+    return rl;
+}
+
+void
+px_reload_free(struct px_reload *rl)
+{
+    if (!rl)
+        return;
+    for (int i = 0; i < R_COUNT; i++)
+        sqlite3_finalize(rl->s[i]);
+    free(rl);
+}
+
+static sqlite3_stmt *
+stmt(struct px_reload *rl, enum rl_stmt id)
+{
+    sqlite3_stmt *s = rl->s[id];
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+}
+
+static char *
+col_str(sqlite3_stmt *s, int i, struct px_doc *doc)
+{
+    const unsigned char *v = sqlite3_column_text(s, i);
+    if (!v)
+        return NULL;
+    return px_arena_strndup(&doc->arena, (const char *)v, (size_t)sqlite3_column_bytes(s, i));
+}
+
+static struct px_span
+col_span(sqlite3_stmt *s, int first)
+{
+    struct px_span sp = {(uint32_t)sqlite3_column_int64(s, first),
+                         (uint64_t)sqlite3_column_int64(s, first + 1),
+                         (uint64_t)sqlite3_column_int64(s, first + 2)};
+    return sp;
+}
+
+static enum px_block_type
+block_type(const char *name)
+{
+    for (int t = PX_BLOCK_HEADING; name && t <= PX_BLOCK_TABLE; t++)
+        if (!strcmp(name, px_block_type_name((enum px_block_type)t)))
+            return (enum px_block_type)t;
+    return PX_BLOCK_PARAGRAPH;
+}
+
+/* One query for a table: its rows, each with its cells (LEFT JOIN: empty rows too). */
+static int
+load_table(struct px_reload *rl, int64_t block_id, struct px_doc *doc, struct px_table *t,
+           struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt(rl, R_ROWS);
+    sqlite3_bind_int64(s, 1, block_id);
+    int64_t last = -1;
+    struct px_row *row = NULL;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        if (id != last) {
+            row = px_table_add_row(doc, t);
+            row->header = sqlite3_column_int(s, 1);
+            row->continuation = sqlite3_column_int(s, 2);
+            row->span = col_span(s, 3);
+            last = id;
+        }
+        if (sqlite3_column_type(s, 6) == SQLITE_NULL)
+            continue;
+        struct px_cell *c = px_row_add_cell(doc, row, (const char *)sqlite3_column_text(s, 6),
+                                            (size_t)sqlite3_column_bytes(s, 6));
+        c->colspan = (uint32_t)sqlite3_column_int(s, 7);
+        c->rowspan = (uint32_t)sqlite3_column_int(s, 8);
+        c->span = col_span(s, 9);
+        if (row->ncells > t->ncols)
+            t->ncols = row->ncells;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(rl, dg, "cannot read a table");
+}
+
+static void
+read_block(sqlite3_stmt *s, struct px_doc *doc, struct px_block *b)
+{
+    b->level = sqlite3_column_int(s, 2);
+    b->number = col_str(s, 3, doc);
+    b->text = col_str(s, 4, doc);
+    if (!b->text)
+        b->text = px_arena_strdup(&doc->arena, "");
+    b->flags = (unsigned)sqlite3_column_int(s, 5);
+    b->span = col_span(s, 6);
+    b->locator = col_str(s, 9, doc);
+}
+
+/* Blocks first (ids kept aside), then the tables: one cursor open at a time. */
+static int
+load_blocks(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt(rl, R_BLOCKS);
+    sqlite3_bind_int64(s, 1, doc_id);
+    int64_t *ids = NULL;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct px_block *b =
+            px_doc_add_block(doc, block_type((const char *)sqlite3_column_text(s, 1)));
+        read_block(s, doc, b);
+        if (doc->nblocks > cap) {
+            cap = cap ? cap * 2 : 64;
+            ids = px_xrealloc(ids, cap * sizeof *ids);
+        }
+        ids[doc->nblocks - 1] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    int ret = rc == SQLITE_DONE ? 0 : db_fail(rl, dg, "cannot read blocks");
+    for (size_t i = 0; ret == 0 && i < doc->nblocks; i++) {
+        struct px_block *b = &doc->blocks[i];
+        if (b->type != PX_BLOCK_TABLE)
+            continue;
+        b->table = px_table_new(doc);
+        ret = load_table(rl, ids[i], doc, b->table, dg);
+    }
+    free(ids);
+    return ret;
+}
+
+static int
+load_maps(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int *has_maps,
+          struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt(rl, R_MAPS);
+    sqlite3_bind_int64(s, 1, doc_id);
+    int rc = sqlite3_step(s);
+    int ret = 0;
+    *has_maps = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW &&
+        decode_maps(doc, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0)) < 0)
+        ret = px_error(dg, "database: document %lld: offset maps do not fit its blocks",
+                       (long long)doc_id);
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        ret = db_fail(rl, dg, "cannot read offset maps");
+    sqlite3_reset(s);
+    return ret;
+}
+
+int
+px_reload_doc(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int *has_maps,
+              struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt(rl, R_DOC);
+    sqlite3_bind_int64(s, 1, doc_id);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        px_doc_init(doc, NULL, PX_FMT_UNKNOWN, NULL, 0);
+        return rc == SQLITE_DONE ? px_error(dg, "database: no document %lld", (long long)doc_id)
+                                 : db_fail(rl, dg, "cannot read a document");
+    }
+    px_doc_init(doc, (const char *)sqlite3_column_text(s, 0),
+                px_format_from_name((const char *)sqlite3_column_text(s, 1)), NULL,
+                (size_t)sqlite3_column_int64(s, 2));
+    sqlite3_reset(s);
+    if (load_blocks(rl, doc_id, doc, dg) < 0 || load_maps(rl, doc_id, doc, has_maps, dg) < 0) {
+        px_doc_release(doc);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- replacing the extraction ------------------------------------------------------------ */
+
+static const char *const fact_names[PX_FACT_COUNT] = {
+    [PX_FACT_KIND] = "kind",     [PX_FACT_NUMBER] = "number",
+    [PX_FACT_ISSUER] = "issuer", [PX_FACT_PROVINCE] = "province",
+    [PX_FACT_ISSUED] = "issued", [PX_FACT_IMPLEMENTS] = "implements",
+};
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* An empty string stands for null in fixed-size date fields (as the store writes them). */
+static void
+bind_date(sqlite3_stmt *s, int i, const char *v)
+{
+    bind_text(s, i, v && *v ? v : NULL);
+}
+
+static void
+bind_span(sqlite3_stmt *s, int first, const struct px_span *sp)
+{
+    sqlite3_bind_int64(s, first, sp->line);
+    sqlite3_bind_int64(s, first + 1, (sqlite3_int64)sp->byte);
+    sqlite3_bind_int64(s, first + 2, (sqlite3_int64)sp->len);
+}
+
+static int
+run(struct px_reload *rl, sqlite3_stmt *s, struct px_diag *dg, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(rl, dg, what);
+}
+
+static int
+run_id(struct px_reload *rl, enum rl_stmt id, int64_t doc_id, struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt(rl, id);
+    sqlite3_bind_int64(s, 1, doc_id);
+    return run(rl, s, dg, "cannot drop old records");
+}
+
+static int
+update_doc(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info,
+           struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt(rl, R_UPD_DOC);
+    sqlite3_bind_int64(s, 1, doc_id);
+    bind_text(s, 2, info->kind);
+    bind_text(s, 3, info->number);
+    bind_text(s, 4, info->issuer);
+    bind_text(s, 5, info->province);
+    bind_date(s, 6, info->issued);
+    if (info->year)
+        sqlite3_bind_int(s, 7, info->year);
+    return run(rl, s, dg, "cannot update a document");
+}
+
+static int
+put_facts(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info,
+          struct px_diag *dg)
+{
+    for (size_t i = 0; info->implements.present && i < info->implements.n; i++) {
+        sqlite3_stmt *s = stmt(rl, R_INS_IMPL);
+        sqlite3_bind_int64(s, 1, doc_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        bind_text(s, 3, info->implements.v[i]);
+        if (run(rl, s, dg, "cannot store a document fact") < 0)
+            return -1;
+    }
+    for (int f = 0; f < PX_FACT_COUNT; f++) {
+        if (!info->prov[f].rule)
+            continue;
+        sqlite3_stmt *s = stmt(rl, R_INS_FACT);
+        sqlite3_bind_int64(s, 1, doc_id);
+        bind_text(s, 2, fact_names[f]);
+        bind_text(s, 3, info->prov[f].rule);
+        bind_span(s, 4, &info->prov[f].span);
+        if (run(rl, s, dg, "cannot store a fact's provenance") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+put_agencies(struct px_reload *rl, int64_t task_id, const char *role,
+             const struct px_strlist *l, struct px_diag *dg)
+{
+    for (size_t i = 0; l->present && i < l->n; i++) {
+        sqlite3_stmt *s = stmt(rl, R_INS_AGENCY);
+        sqlite3_bind_int64(s, 1, task_id);
+        bind_text(s, 2, role);
+        sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
+        bind_text(s, 4, l->v[i]);
+        if (run(rl, s, dg, "cannot store an agency") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+bind_task(sqlite3_stmt *s, int64_t doc_id, size_t ord, const struct px_task *t)
+{
+    sqlite3_bind_int64(s, 1, doc_id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)ord);
+    bind_text(s, 3, t->id ? t->id : "");
+    bind_text(s, 4, t->origin);
+    bind_text(s, 5, t->ordinal);
+    bind_text(s, 6, t->text);
+    bind_text(s, 7, t->product);
+    bind_text(s, 8, t->section);
+    const struct px_deadline *d = &t->deadline;
+    sqlite3_bind_int(s, 9, d->present != 0);
+    if (d->present) {
+        bind_text(s, 10, d->raw);
+        bind_text(s, 11, px_deadline_kind_name(d->kind));
+        bind_date(s, 12, d->start);
+        bind_date(s, 13, d->end);
+        bind_text(s, 14, d->every);
+        bind_text(s, 15, d->rule);
+    }
+    sqlite3_bind_int(s, 16, t->leads.present != 0);
+    sqlite3_bind_int(s, 17, t->partners.present != 0);
+    bind_text(s, 18, t->prov.rule);
+    bind_span(s, 19, &t->prov.span);
+}
+
+static int
+put_tasks(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
+          struct px_diag *dg)
+{
+    for (size_t i = 0; i < ex->ntasks; i++) {
+        const struct px_task *t = &ex->tasks[i];
+        sqlite3_stmt *s = stmt(rl, R_INS_TASK);
+        bind_task(s, doc_id, i, t);
+        if (run(rl, s, dg, "cannot store a task") < 0)
+            return -1;
+        int64_t task_id = sqlite3_last_insert_rowid(rl->db);
+        if (put_agencies(rl, task_id, "lead", &t->leads, dg) < 0 ||
+            put_agencies(rl, task_id, "partner", &t->partners, dg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+put_targets(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
+            struct px_diag *dg)
+{
+    for (size_t i = 0; i < ex->ntargets; i++) {
+        const struct px_target *t = &ex->targets[i];
+        sqlite3_stmt *s = stmt(rl, R_INS_TARGET);
+        sqlite3_bind_int64(s, 1, doc_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        bind_text(s, 3, t->task);
+        bind_text(s, 4, t->metric ? t->metric : "");
+        bind_text(s, 5, t->cmp);
+        sqlite3_bind_double(s, 6, t->value);
+        if (t->has_value2)
+            sqlite3_bind_double(s, 7, t->value2);
+        bind_text(s, 8, t->unit);
+        bind_text(s, 9, t->raw);
+        bind_text(s, 10, t->prov.rule);
+        bind_span(s, 11, &t->prov.span);
+        if (run(rl, s, dg, "cannot store a target") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+replace_all(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
+            struct px_diag *dg)
+{
+    static const enum rl_stmt drops[] = {R_DEL_IMPL, R_DEL_FACTS, R_DEL_AGENCIES, R_DEL_TASKS,
+                                         R_DEL_TARGETS};
+    for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
+        if (run_id(rl, drops[i], doc_id, dg) < 0)
+            return -1;
+    if (update_doc(rl, doc_id, &ex->info, dg) < 0 || put_facts(rl, doc_id, &ex->info, dg) < 0 ||
+        put_tasks(rl, doc_id, ex, dg) < 0 || put_targets(rl, doc_id, ex, dg) < 0)
+        return -1;
+    return 0;
+}
+
+int
+px_reload_replace(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
+                  struct px_diag *dg)
+{
+    if (run(rl, stmt(rl, R_BEGIN), dg, "cannot begin a transaction") < 0)
+        return -1;
+    if (replace_all(rl, doc_id, ex, dg) == 0 &&
+        run(rl, stmt(rl, R_COMMIT), dg, "cannot commit") == 0)
+        return 0;
+    sqlite3_step(stmt(rl, R_ROLLBACK));
+    sqlite3_reset(rl->s[R_ROLLBACK]);
+    return -1;
+}
