@@ -162,7 +162,8 @@ read_docx_xml(const char *path, char **data, size_t *len)
     zip_stat_t sb;
     zip_file_t *f = NULL;
     int rc = -1;
-    if (zip_stat(z, "word/document.xml", 0, &sb) == 0 && (f = zip_fopen(z, "word/document.xml", 0))) {
+    if (zip_stat(z, "word/document.xml", 0, &sb) == 0 &&
+        (f = zip_fopen(z, "word/document.xml", 0))) {
         *data = xrealloc(NULL, sb.size + 1);
         rc = zip_fread(f, *data, sb.size) == (zip_int64_t)sb.size ? 0 : -1;
         (*data)[sb.size] = '\0';
@@ -260,8 +261,8 @@ vary(struct gen *g, const char *s, size_t len, unsigned seq, struct out *o)
         char num[16];
         size_t n = 0;
         for (size_t p = 0; p < NSRC_PROV && !rep; p++)
-            if (s[i] == source_provinces[p][0] && !strncmp(s + i, source_provinces[p],
-                                                           n = strlen(source_provinces[p])))
+            if (s[i] == source_provinces[p][0] &&
+                !strncmp(s + i, source_provinces[p], n = strlen(source_provinces[p])))
                 rep = prov;
         for (size_t a = 0; a < NAGENCIES && !rep; a++)
             if (s[i] == 'S' && !strncmp(s + i, agencies[a], n = strlen(agencies[a])))

@@ -157,8 +157,8 @@ open_db(struct naive *nv, const char *path)
                      "CREATE TABLE IF NOT EXISTS matches(file TEXT, rule TEXT, line INTEGER,"
                      " start INTEGER, end INTEGER); BEGIN",
                      NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(nv->db, "INSERT INTO matches VALUES(?1, ?2, ?3, ?4, ?5)", -1,
-                           &nv->ins, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(nv->db, "INSERT INTO matches VALUES(?1, ?2, ?3, ?4, ?5)", -1, &nv->ins,
+                           NULL) != SQLITE_OK) {
         fprintf(stderr, "naive: database '%s': %s\n", path, sqlite3_errmsg(nv->db));
         return -1;
     }

@@ -24,8 +24,7 @@
 #include <time.h>
 
 enum stage { ST_READ, ST_PARSE, ST_NORM, ST_EXTRACT, ST_STORE, ST_COUNT };
-static const char *const stage_names[ST_COUNT] = {"read", "parse", "normalise", "extract",
-                                                  "store"};
+static const char *const stage_names[ST_COUNT] = {"read", "parse", "normalise", "extract", "store"};
 
 struct stats {
     double secs[ST_COUNT];

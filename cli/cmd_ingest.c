@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "ingest.h"
+#include "parallel.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: planex ingest --db FILE [--rules DIR] [--as-baseline] [-q] PATH...\n"
+    "usage: planex ingest --db FILE [--rules DIR] [--as-baseline] [-j N] [-q] PATH...\n"
     "\n"
     "Parse, normalise, extract and store each file; directories are walked\n"
     "recursively in name order (hidden entries skipped; .txt .md .html .htm .docx\n"
@@ -23,6 +24,8 @@ static const char usage[] =
     "  --db FILE        the database (created if missing)\n"
     "  --rules DIR      rule files (default: $PLANEX_RULES or the built-in rules)\n"
     "  --as-baseline    mark the documents as national baselines\n"
+    "  -j, --jobs N     N worker threads parse and extract, one writer stores\n"
+    "                   (same result as -j 1; default 1)\n"
     "  -q, --quiet      no progress line and no summary\n"
     "  -h, --help       this help\n"
     "\n"
@@ -34,6 +37,7 @@ struct opts {
     const char *rules;
     int as_baseline;
     int quiet;
+    int jobs;
 };
 
 struct tally {
@@ -84,14 +88,18 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
     static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},    {"rules", required_argument, NULL, 'r'},
-        {"as-baseline", no_argument, NULL, 'b'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"rules", required_argument, NULL, 'r'},
+        {"as-baseline", no_argument, NULL, 'b'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"jobs", required_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+qh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+qhj:", longs, NULL)) != -1) {
         switch (c) {
         case 'd':
             o->db = optarg;
@@ -104,6 +112,11 @@ parse_opts(int argc, char **argv, struct opts *o)
             break;
         case 'q':
             o->quiet = 1;
+            break;
+        case 'j':
+            o->jobs = atoi(optarg);
+            if (o->jobs < 1 || o->jobs > 256)
+                return cli_usage_error("ingest", "bad number of jobs '%s'", optarg);
             break;
         default:
             return cli_usage_error("ingest", "unknown option or missing argument '%s'",
@@ -145,6 +158,39 @@ ingest_all(struct px_ingest *ig, char **files, size_t n, const struct opts *o, s
     return t->count[PX_INGEST_REFUSED] ? PX_EXIT_BAD_INPUT : PX_EXIT_OK;
 }
 
+struct par_progress {
+    struct tally *t;
+    int show;
+};
+
+static void
+par_progress(void *arg, size_t i, size_t n, const char *path, enum px_ingest_result res)
+{
+    struct par_progress *pp = arg;
+    (void)res;
+    if (pp->show)
+        progress(pp->t, i + 1, n, path);
+}
+
+/* -j N: worker threads extract, this thread stores in file order (parallel.h). */
+static int
+ingest_parallel(struct px_store *st, char **files, size_t n, const struct opts *o, struct tally *t,
+                struct px_diag *dg)
+{
+    struct par_progress pp = {t, !o->quiet && isatty(STDERR_FILENO)};
+    struct px_parallel_tally pt;
+    int rc = px_ingest_parallel(st, o->db, o->rules, o->as_baseline, files, n, o->jobs,
+                                par_progress, &pp, &pt, dg);
+    if (pp.show)
+        fputs("\r\033[K", stderr);
+    for (int i = 0; i <= PX_INGEST_REFUSED; i++)
+        t->count[i] += pt.count[i];
+    t->bytes += pt.bytes;
+    if (rc < 0)
+        return PX_EXIT_SYSTEM;
+    return t->count[PX_INGEST_REFUSED] ? PX_EXIT_BAD_INPUT : PX_EXIT_OK;
+}
+
 int
 cmd_ingest(int argc, char **argv)
 {
@@ -167,8 +213,15 @@ cmd_ingest(int argc, char **argv)
     t.count[PX_INGEST_REFUSED] = missing;
     px_diag_clear(&dg);
     struct px_store *st = px_store_open(o.db, &dg);
-    struct px_ingest *ig = st ? px_ingest_new(st, o.rules, o.as_baseline, &dg) : NULL;
-    if (!ig) {
+    struct px_ingest *ig =
+        st && o.jobs <= 1 ? px_ingest_new(st, o.rules, o.as_baseline, &dg) : NULL;
+    if (st && o.jobs > 1) {
+        rc = ingest_parallel(st, files, nfiles, &o, &t, &dg);
+        if (rc != PX_EXIT_SYSTEM && missing)
+            rc = PX_EXIT_BAD_INPUT;
+        if (!o.quiet)
+            summary(&t);
+    } else if (!ig) {
         rc = PX_EXIT_SYSTEM;
     } else {
         rc = ingest_all(ig, files, nfiles, &o, &t, &dg);

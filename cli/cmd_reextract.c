@@ -37,8 +37,10 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
     static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'}, {"rules", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},    {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'd'},
+        {"rules", required_argument, NULL, 'r'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -110,8 +112,8 @@ setup(struct run *r, const struct opts *o, struct px_diag *dg)
     r->st = px_store_open(o->db, dg);
     r->rl = r->st ? px_reload_new(r->st, dg) : NULL;
     r->nz = r->rl ? px_normalizer_new(dg) : NULL;
-    r->ex = r->nz ? px_extractor_new(o->rules ? o->rules : px_rules_default_dir(), r->nz, dg)
-                  : NULL;
+    r->ex =
+        r->nz ? px_extractor_new(o->rules ? o->rules : px_rules_default_dir(), r->nz, dg) : NULL;
     return r->ex ? 0 : -1;
 }
 

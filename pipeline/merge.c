@@ -108,7 +108,8 @@ copy_sql(sqlite3 *db, const struct table *t, const int64_t off[SP_COUNT], struct
     }
     sqlite3_finalize(s);
     px_buf_clear(sql);
-    px_buf_printf(sql, "INSERT INTO main.\"%s\"(%s) SELECT %s FROM src.\"%s\" WHERE %s ORDER BY rowid",
+    px_buf_printf(sql,
+                  "INSERT INTO main.\"%s\"(%s) SELECT %s FROM src.\"%s\" WHERE %s ORDER BY rowid",
                   t->name, cols.ptr, sel.ptr, t->name, t->where);
     px_buf_release(&cols);
     px_buf_release(&sel);
@@ -126,8 +127,7 @@ check_schema(sqlite3 *db, const char *in, struct px_diag *dg)
                         (long long)v, PX_STORE_SCHEMA);
     /* A shard from before offset maps: give it an empty table so the copy reads nothing. */
     int64_t has;
-    if (query_int(db, "SELECT count(*) FROM src.sqlite_master WHERE name = 'block_maps'", &has) <
-        0)
+    if (query_int(db, "SELECT count(*) FROM src.sqlite_master WHERE name = 'block_maps'", &has) < 0)
         return fail(db, dg, in, "cannot read the schema");
     return has ? 0 : 1;
 }
@@ -227,8 +227,8 @@ px_merge_db(struct px_store *st, const char *in_path, struct px_merge_stats *sta
     if (rc != SQLITE_DONE)
         return fail(db, dg, in_path, "cannot open");
     int64_t ndocs;
-    if (query_int(db, "SELECT count(*) FROM src.sqlite_master WHERE name = 'documents'",
-                  &ndocs) < 0 ||
+    if (query_int(db, "SELECT count(*) FROM src.sqlite_master WHERE name = 'documents'", &ndocs) <
+            0 ||
         ndocs == 0)
         rc = px_error(dg, "merge '%s': not a planex database", in_path);
     else

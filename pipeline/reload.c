@@ -200,8 +200,8 @@ px_reload_new(struct px_store *st, struct px_diag *dg)
         return NULL;
     }
     for (int i = 0; i < R_COUNT; i++) {
-        if (sqlite3_prepare_v3(rl->db, rl_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &rl->s[i],
-                               NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(rl->db, rl_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &rl->s[i], NULL) !=
+            SQLITE_OK) {
             db_fail(rl, dg, "cannot prepare a statement");
             px_reload_free(rl);
             return NULL;
@@ -426,8 +426,7 @@ run_id(struct px_reload *rl, enum rl_stmt id, int64_t doc_id, struct px_diag *dg
 }
 
 static int
-update_doc(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info,
-           struct px_diag *dg)
+update_doc(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info, struct px_diag *dg)
 {
     sqlite3_stmt *s = stmt(rl, R_UPD_DOC);
     sqlite3_bind_int64(s, 1, doc_id);
@@ -442,8 +441,7 @@ update_doc(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info,
 }
 
 static int
-put_facts(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info,
-          struct px_diag *dg)
+put_facts(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info, struct px_diag *dg)
 {
     for (size_t i = 0; info->implements.present && i < info->implements.n; i++) {
         sqlite3_stmt *s = stmt(rl, R_INS_IMPL);
@@ -468,8 +466,8 @@ put_facts(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info,
 }
 
 static int
-put_agencies(struct px_reload *rl, int64_t task_id, const char *role,
-             const struct px_strlist *l, struct px_diag *dg)
+put_agencies(struct px_reload *rl, int64_t task_id, const char *role, const struct px_strlist *l,
+             struct px_diag *dg)
 {
     for (size_t i = 0; l->present && i < l->n; i++) {
         sqlite3_stmt *s = stmt(rl, R_INS_AGENCY);
@@ -511,8 +509,7 @@ bind_task(sqlite3_stmt *s, int64_t doc_id, size_t ord, const struct px_task *t)
 }
 
 static int
-put_tasks(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
-          struct px_diag *dg)
+put_tasks(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
 {
     for (size_t i = 0; i < ex->ntasks; i++) {
         const struct px_task *t = &ex->tasks[i];

@@ -31,8 +31,7 @@
 struct px_reload;
 
 /* Store the offset maps of doc (stored as doc_id) in the current transaction. 0 or -1. */
-int px_maps_put(struct px_store *st, int64_t doc_id, const struct px_doc *doc,
-                struct px_diag *dg);
+int px_maps_put(struct px_store *st, int64_t doc_id, const struct px_doc *doc, struct px_diag *dg);
 
 /* Prepare the statements. NULL on failure (reported). */
 struct px_reload *px_reload_new(struct px_store *st, struct px_diag *dg);
