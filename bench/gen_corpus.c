@@ -385,6 +385,18 @@ make_plan(struct gen *g, const char *outdir, unsigned i, struct out *o, size_t *
     return rc;
 }
 
+static void
+gen_release(struct gen *g)
+{
+    for (size_t i = 0; i < g->nprov; i++)
+        free(g->provinces[i]);
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < g->nbases[k]; i++) {
+            free(g->bases[k][i].path);
+            free(g->bases[k][i].data);
+        }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -396,16 +408,20 @@ main(int argc, char **argv)
     unsigned n = (unsigned)strtoul(argv[3], NULL, 10);
     g.rng = argc > 4 ? strtoull(argv[4], NULL, 10) : 534;
     g.rng = g.rng * 0x9E3779B97F4A7C15ULL + 1; /* never zero */
+    int rc = 0;
     if (load_provinces(&g, argv[1]) < 0 || load_bases(&g, argv[1]) < 0) {
         fprintf(stderr, "gen_corpus: cannot load the bundled corpora from '%s'\n", argv[1]);
-        return 1;
+        rc = 1;
     }
     struct out o = {0};
     size_t bytes = 0;
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; rc == 0 && i < n; i++)
         if (make_plan(&g, argv[2], i, &o, &bytes) < 0)
-            return 1;
-    fprintf(stderr, "gen_corpus: %u plans, %.1f MB of text before zipping\n", n, bytes / 1e6);
+            rc = 1;
+    if (rc == 0)
+        fprintf(stderr, "gen_corpus: %u plans, %.1f MB of text before zipping\n", n,
+                (double)bytes / 1e6);
     free(o.p);
-    return 0;
+    gen_release(&g);
+    return rc;
 }

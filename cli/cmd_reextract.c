@@ -91,18 +91,16 @@ reextract_one(struct run *r, int64_t id, struct px_diag *dg)
 static int
 reextract_key(struct run *r, const char *key, struct px_diag *dg)
 {
-    struct px_arena a;
-    px_arena_init(&a);
-    struct px_store_doc *docs;
+    int64_t *ids;
     size_t n;
-    int rc = px_store_docs(r->st, key, &a, &docs, &n, dg);
+    int rc = px_reload_ids(r->rl, key, &ids, &n, dg);
     if (rc == 0 && key && n == 0)
         px_diag_report(dg, PX_WARNING, NULL, 0, 0, "no stored document '%s'", key);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        rc = reextract_one(r, docs[i].id, dg);
+        rc = reextract_one(r, ids[i], dg);
         px_diag_clear(dg);
     }
-    px_arena_release(&a);
+    free(ids);
     return rc;
 }
 

@@ -29,11 +29,12 @@
  * quadratic on hostile input. */
 #define FOOTNOTE_LOOKBACK 16
 
-/* Words that open a header cell of an assignment table (compared case-folded). */
+/* Words that open a header cell of an assignment table (compared case-folded, as
+ * prefixes: "phối hợ" also takes the OCR slip that drops the last letter). */
 static const char *const header_words[] = {
-    "tt",       "stt",       "số tt",       "nhiệm vụ", "nội dung", "chủ trì",
-    "phối hợp", "thời gian", "thời hạn",    "sản phẩm", "kết quả",  "cơ quan",
-    "đơn vị",   "ghi chú",   "trách nhiệm", "tiến độ",  "lộ trình", "kinh phí",
+    "tt",      "stt",       "số tt",       "nhiệm vụ", "nội dung", "chủ trì",
+    "phối hợ", "thời gian", "thời hạn",    "sản phẩm", "kết quả",  "cơ quan",
+    "đơn vị",  "ghi chú",   "trách nhiệm", "tiến độ",  "lộ trình", "kinh phí",
 };
 
 struct line {
@@ -446,12 +447,70 @@ is_blank_line(const char *s, size_t a, size_t b)
     return 1;
 }
 
+static int
+is_dash_at(const char *s, size_t i, size_t b, size_t *w)
+{
+    if (i < b && s[i] == '-') {
+        *w = 1;
+        return 1;
+    }
+    /* en dash U+2013, em dash U+2014 */
+    if (b - i >= 3 && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+        ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94)) {
+        *w = 3;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * A page number left on its own line by the converter: "9", "- 9 -",
+ * "Trang 9", "Trang 9/12". It stands where a page ends, so it is read as a
+ * page break: a table split there still joins its continuation, and a
+ * sentence broken there still continues.
+ */
+static int
+is_page_number_line(const char *s, size_t a, size_t b)
+{
+    size_t w, digits = 0;
+    trim(s, &a, &b);
+    if (b - a >= 5 && (memcmp(s + a, "Trang", 5) == 0 || memcmp(s + a, "trang", 5) == 0)) {
+        a += 5;
+        while (a < b && is_blank_char(s[a]))
+            a++;
+    } else if (is_dash_at(s, a, b, &w)) {
+        a += w;
+        while (a < b && is_blank_char(s[a]))
+            a++;
+    }
+    while (a < b && s[a] >= '0' && s[a] <= '9') {
+        a++;
+        digits++;
+    }
+    if (digits == 0 || digits > 4)
+        return 0;
+    if (a < b && s[a] == '/') { /* "9/12" */
+        size_t more = 0;
+        for (a++; a < b && s[a] >= '0' && s[a] <= '9'; a++)
+            more++;
+        if (!more)
+            return 0;
+    }
+    while (a < b && is_blank_char(s[a]))
+        a++;
+    if (is_dash_at(s, a, b, &w))
+        a += w;
+    while (a < b && is_blank_char(s[a]))
+        a++;
+    return a == b;
+}
+
 static void
 one_line(struct text_parser *tp, const struct line *ln)
 {
     const char *s = tp->src;
     size_t a = ln->start, b = ln->end;
-    if (is_blank_line(s, a, b)) {
+    if (is_blank_line(s, a, b) || is_page_number_line(s, a, b)) {
         tp->blank_since = 1;
         tp->table = NULL;
         return;

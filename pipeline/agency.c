@@ -11,7 +11,8 @@
  *      that is followed by the start of another agency.
  * Aliases are compared without commas ("Các sở, ban ngành" = "Các sở, ban,
  * ngành"), and their word "tỉnh" also matches "tỉnh <Province>", a bare
- * province name or "thành phố <City>".
+ * province name or "thành phố <City>" - and, in the plan of a centrally-run
+ * city, the city-level words of agency-words.tsv ("thành phố") alone.
  */
 #include "agency.h"
 
@@ -66,10 +67,20 @@ struct province {
     size_t std; /* index of the standard name */
 };
 
-enum wordlist { WL_HEAD, WL_PLURAL, WL_OFFICE, WL_ROLE, WL_PARTNER, WL_LEAD, WL_PREP, WL_COUNT };
+enum wordlist {
+    WL_HEAD,
+    WL_PLURAL,
+    WL_OFFICE,
+    WL_ROLE,
+    WL_PARTNER,
+    WL_LEAD,
+    WL_PREP,
+    WL_CITY_LEVEL,
+    WL_COUNT
+};
 
 static const char *const wordlist_names[WL_COUNT] = {
-    "head", "plural", "office", "role", "partner", "lead", "prep",
+    "head", "plural", "office", "role", "partner", "lead", "prep", "city-level",
 };
 
 struct phrases {
@@ -86,7 +97,8 @@ struct px_agencies {
     struct abbr *abbrs;
     size_t nabbrs;
     struct phrases words[WL_COUNT];
-    const char **std_names; /* provinces' standard names */
+    const char **std_names;  /* provinces' standard names */
+    unsigned char *std_city; /* per standard name: a centrally-run city (kind thanh_pho) */
     size_t nstd;
     struct province *provinces;
     size_t nprovinces;
@@ -461,6 +473,8 @@ add_province_line(struct px_agencies *ag, char **f, size_t nf, const char *file,
 {
     (void)file, (void)line, (void)dg;
     ag->std_names = px_xrealloc(ag->std_names, (ag->nstd + 1) * sizeof *ag->std_names);
+    ag->std_city = px_xrealloc(ag->std_city, (ag->nstd + 1) * sizeof *ag->std_city);
+    ag->std_city[ag->nstd] = nf > 1 && strcmp(f[1], "thanh_pho") == 0;
     ag->std_names[ag->nstd++] = f[0];
     add_province_alias(ag, f[0], strlen(f[0]), ag->nstd - 1);
     for (const char *p = nf > 3 ? f[3] : ""; *p;) {
@@ -496,6 +510,7 @@ px_agencies_free(struct px_agencies *ag)
     for (int w = 0; w < WL_COUNT; w++)
         free(ag->words[w].v);
     free(ag->entries);
+    free(ag->std_city);
     free(ag->aliases);
     free(ag->abbrs);
     free(ag->std_names);
@@ -513,10 +528,12 @@ struct reader {
     struct tok *t;
     size_t n;
     long plan; /* index of the plan's province in ag->std_names, or -1: any */
+    int city;  /* the plan's province is a centrally-run city */
     struct px_arena *scratch;
 };
 
 static size_t match_from(const struct reader *r, const struct phrase *ph, size_t pi, size_t ti);
+static size_t match_list(const struct reader *r, enum wordlist w, size_t ti);
 
 /* End of the longest province name at ti (the plan's own when known), or 0. */
 static size_t
@@ -550,6 +567,14 @@ match_tinh(const struct reader *r, const struct phrase *ph, size_t pi, size_t ti
     if (ti + 2 < r->n && tok_is(&r->t[ti], "thành") && tok_is(&r->t[ti + 1], "phố"))
         if ((pe = match_province(r, ti + 2)))
             return match_from(r, ph, pi + 1, pe);
+    /* a centrally-run city ranks as a province: its own bodies say "thành
+     * phố" where a province's say "tỉnh" (word list city-level) */
+    if (r->city && (pe = match_list(r, WL_CITY_LEVEL, ti)) != 0) {
+        size_t named = match_province(r, pe);
+        if (named && (e = match_from(r, ph, pi + 1, named)))
+            return e;
+        return match_from(r, ph, pi + 1, pe);
+    }
     pe = match_province(r, ti);
     return pe ? match_from(r, ph, pi + 1, pe) : 0;
 }
@@ -903,6 +928,9 @@ dangling_start(const struct reader *r)
             return 0;
         if (r->t[s - 1].kind != TK_WORD || match_list(r, WL_PREP, s - 1) == s)
             return r->n; /* "… thuộc Văn phòng" names the body */
+        for (size_t p = 0; p < s; p++)
+            if (match_province(r, p) == r->n)
+                return r->n; /* "… Truyền hình Hải Phòng": the head ends a place name */
         for (size_t h = 0; h < s; h++)
             if (match_list(r, WL_HEAD, h) == s)
                 return r->n;
@@ -1003,6 +1031,7 @@ reader_init(struct reader *r, const struct px_agencies *ag, const char *province
     r->t = tk->v;
     r->n = tk->n;
     r->plan = province_index(ag, province);
+    r->city = r->plan >= 0 && ag->std_city[r->plan];
     r->scratch = scratch;
 }
 

@@ -11,7 +11,10 @@
  *   - agency-words.tsv: word lists (abbreviations and their expansions,
  *     head words, offices, duty words, prepositions); see its header.
  *   - provinces.tsv: `standard name<TAB>kind<TAB>era<TAB>alias|…`: the provinces and
- *     cities, current and former, in standard spelling.
+ *     cities, current and former, in standard spelling. When the plan's
+ *     province is a centrally-run city (kind thanh_pho), the `city-level`
+ *     words of agency-words.tsv stand for "tỉnh" in the table's names
+ *     ("Thanh tra thành phố" -> "Thanh tra tỉnh").
  *
  * Inputs are normalised text (normalize.h PX_NORM_TEXT). Names compare on
  * key text (case-folded), so case and tone placement in the tables do not

@@ -11,6 +11,9 @@
  */
 #include "extract_internal.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +216,27 @@ standard_place(struct px_xrun *r, const char *place, size_t len)
  * level Province, the words taken from the rule's role/office/body values
  * (data), the province's standard spelling from the provinces table.
  */
+/* " level Province" of a matched issuer rule, appended to b. */
+static void
+issuer_place(struct px_xrun *r, const struct px_rule *rule, const struct px_xkey *k,
+             const struct px_match *m, struct px_buf *b)
+{
+    struct px_str level = {NULL, 0}, place = {NULL, 0};
+    px_match_group(rule, m, k->key.ptr, "level", &level);
+    px_match_group(rule, m, k->key.ptr, "place", &place);
+    const char *prov = place.len ? standard_place(r, place.p, place.len) : NULL;
+    if (!prov && !place.len)
+        prov = r->out->info.province;
+    if (!level.len && px_rule_get(rule, "level"))
+        level = (struct px_str){px_rule_get(rule, "level"), strlen(px_rule_get(rule, "level"))};
+    if (level.len)
+        px_buf_printf(b, " %.*s", (int)level.len, level.p);
+    if (prov)
+        px_buf_printf(b, " %s", prov);
+    else if (place.len)
+        px_buf_printf(b, " %.*s", (int)place.len, place.p);
+}
+
 static char *
 compose_issuer(struct px_xrun *r, const struct px_rule *rule, const struct px_xkey *k,
                const struct px_match *m)
@@ -224,23 +248,91 @@ compose_issuer(struct px_xrun *r, const struct px_rule *rule, const struct px_xk
     if (px_match_group(rule, m, k->key.ptr, "office", &g) && g.len && px_rule_get(rule, "office"))
         px_buf_printf(&b, "%s ", px_rule_get(rule, "office"));
     px_buf_puts(&b, px_rule_get(rule, "body") ? px_rule_get(rule, "body") : "");
-    struct px_str level = {NULL, 0}, place = {NULL, 0};
-    px_match_group(rule, m, k->key.ptr, "level", &level);
-    px_match_group(rule, m, k->key.ptr, "place", &place);
-    const char *prov = place.len ? standard_place(r, place.p, place.len) : NULL;
-    if (!prov && !place.len)
-        prov = r->out->info.province;
-    if (!level.len && px_rule_get(rule, "level"))
-        level = (struct px_str){px_rule_get(rule, "level"), strlen(px_rule_get(rule, "level"))};
-    if (level.len)
-        px_buf_printf(&b, " %.*s", (int)level.len, level.p);
-    if (prov)
-        px_buf_printf(&b, " %s", prov);
-    else if (place.len)
-        px_buf_printf(&b, " %.*s", (int)place.len, place.p);
+    issuer_place(r, rule, k, m, &b);
     char *s = px_xcopy_oneline(r, b.ptr, b.len);
     px_buf_release(&b);
     return s;
+}
+
+/* Upper-case the first letter of the word at b->ptr + at (ICU simple mapping). */
+static void
+capital_at(struct px_buf *b, size_t at)
+{
+    int32_t i = (int32_t)at, len = (int32_t)b->len, o = 0;
+    UChar32 c;
+    char tmp[4];
+    UBool err = 0;
+    U8_NEXT(b->ptr, i, len, c);
+    if (c < 0)
+        return;
+    U8_APPEND((uint8_t *)tmp, o, 4, u_toupper(c), err);
+    if (!err && o == i - (int32_t)at) /* same length: replace in place */
+        memcpy(b->ptr + at, tmp, (size_t)o);
+}
+
+/*
+ * The name of a body that issues under its parent ("SỞ TÀI CHÍNH" under
+ * "UBND TỈNH ĐỒNG THÁP"), from key text: its canonical form when the agency
+ * table knows it, else the words in the usual case of a body's name
+ * ("Sở Nông nghiệp và Môi trường": head and the first word after it capital).
+ */
+static void
+sub_body_name(struct px_xrun *r, const char *key, size_t len, struct px_buf *out)
+{
+    char *canon =
+        px_agency_canonical(r->ex->ag, r->ex->nz, key, len, r->out->info.province, &r->doc->arena);
+    px_buf_clear(out);
+    px_buf_puts(out, canon);
+    int32_t i = 0, n = (int32_t)out->len;
+    UChar32 c = -1;
+    if (n)
+        U8_NEXT(out->ptr, i, n, c);
+    if (c >= 0 && u_isupper(c))
+        return; /* a name of the table (key text is lower case), in its spelling */
+    capital_at(out, 0);
+    const char *sp = strchr(out->ptr, ' ');
+    if (sp)
+        capital_at(out, (size_t)(sp - out->ptr) + 1);
+}
+
+/*
+ * A department's plan names itself under its parent: "UBND TỈNH ĐỒNG THÁP"
+ * then "SỞ TÀI CHÍNH" (the next header line, or the same cell). The issuer
+ * is then the body under its parent's place: "Sở Tài chính tỉnh Đồng Tháp".
+ * Returns the issuer, or NULL when no such line follows.
+ */
+static char *
+sub_issuer(struct px_xrun *r, const struct units *u, size_t i, const struct px_rule *rule,
+           const struct px_xkey *k, const struct px_match *m, int *rc)
+{
+    struct px_buf place = PX_BUF_INIT, name = PX_BUF_INIT;
+    struct px_str sub = {NULL, 0};
+    char *issuer = NULL;
+    issuer_place(r, rule, k, m, &place);
+    if (px_match_group(rule, m, k->key.ptr, "sub", &sub) && sub.len) {
+        sub_body_name(r, sub.p, sub.len, &name);
+    } else if (i + 1 < u->n) {
+        struct px_match sm;
+        struct px_xkey nk = {PX_BUF_INIT, NULL};
+        const char *next = u->v[i + 1].text;
+        if (px_xkey_make(r, next, strlen(next), &nk) != 0) {
+            px_xkey_release(&nk);
+            *rc = -1;
+            goto out;
+        }
+        if (px_xmatch(r, "doc.issuer.sub", nk.key.ptr, nk.key.len, &sm) &&
+            px_match_group(px_xrule(r, "doc.issuer.sub"), &sm, nk.key.ptr, "sub", &sub) && sub.len)
+            sub_body_name(r, sub.p, sub.len, &name);
+        px_xkey_release(&nk);
+    }
+    if (name.len) {
+        px_buf_put(&name, place.ptr, place.len);
+        issuer = px_xcopy_oneline(r, name.ptr, name.len);
+    }
+out:
+    px_buf_release(&place);
+    px_buf_release(&name);
+    return issuer;
 }
 
 /* Left column of a header flattened with '|': the first cell of every line. */
@@ -291,7 +383,13 @@ find_issuer_line(struct px_xrun *r, const struct units *u, struct px_xkey *k, co
                 continue; /* "ỦY BAN NHÂN DÂN" of some other place: not ours */
             if (!r->out->info.province)
                 r->out->info.province = (char *)*province;
-            r->out->info.issuer = compose_issuer(r, rule, k, &m);
+            int rc = 0;
+            char *sub = sub_issuer(r, u, i, rule, k, &m, &rc);
+            if (rc < 0) {
+                px_buf_release(&left);
+                return -1;
+            }
+            r->out->info.issuer = sub ? sub : compose_issuer(r, rule, k, &m);
             set_prov(&r->out->info, PX_FACT_ISSUER, rule->id,
                      unit_span(&u->v[i], 0, strlen(u->v[i].text)));
             found = 1;

@@ -102,6 +102,49 @@ row_is_header(struct px_xrun *r, const struct px_row *row, struct px_xkey *k)
     return words > 0;
 }
 
+/* The key text of a header cell matches rule id (an empty cell never does). */
+static int
+cell_is(struct px_xrun *r, const struct px_table *t, size_t y, size_t x, const char *id,
+        struct px_xkey *k, int *rc)
+{
+    struct px_match m;
+    if (x >= t->rows[y].ncells || !t->rows[y].cells[x].text[0])
+        return 0;
+    if (key_of(r, t->rows[y].cells[x].text, k) != 0) {
+        *rc = -1;
+        return 0;
+    }
+    return px_xmatch(r, id, k->key.ptr, k->key.len, &m);
+}
+
+/*
+ * A two-row header "Cơ quan" over "Chủ trì | <unreadable>": the words of the
+ * partner column were damaged past recognition, but its place is not. The
+ * column right of the lead column, empty in the top row under a group
+ * header (task.col.group) and untyped below, is the partner column.
+ */
+static int
+infer_partner(struct px_xrun *r, const struct px_table *t, struct columns *c, struct px_xkey *k)
+{
+    int rc = 0, lead = c->at[COL_LEAD];
+    if (lead < 0 || c->at[COL_PARTNER] >= 0 || c->nheader < 2)
+        return 0;
+    size_t x = (size_t)lead + 1;
+    if (x >= t->ncols || (x < t->rows[0].ncells && t->rows[0].cells[x].text[0]))
+        return 0;
+    for (int i = 0; i <= COL_PRODUCT; i++)
+        if (c->at[i] == (int)x)
+            return 0;
+    if (!cell_is(r, t, 0, (size_t)lead, "task.col.group", k, &rc))
+        return rc;
+    for (size_t y = 1; y < c->nheader; y++)
+        if (x < t->rows[y].ncells && t->rows[y].cells[x].text[0]) {
+            c->at[COL_PARTNER] = (int)x;
+            break;
+        }
+    return rc;
+}
+
 /* Type the columns from the header rows (a two-row header "Cơ quan" over
  * "Chủ trì | Phối hợp" reads each column's words top to bottom). */
 static int
@@ -131,8 +174,9 @@ table_columns(struct px_xrun *r, const struct px_table *t, struct columns *c)
         if (role != COL_NONE && c->at[role] < 0)
             c->at[role] = (int)x;
     }
+    int rc = infer_partner(r, t, c, &k);
     px_xkey_release(&k);
-    return 0;
+    return rc;
 }
 
 static const char *
@@ -143,17 +187,24 @@ cell_text(const struct px_row *row, int col)
     return row->cells[col].text;
 }
 
-/* "12." -> "12"; NULL when the cell is not a row number ("I", "", text). */
+/* "12." -> "12", "I.1" -> "I.1" (row 1 of part I); NULL when the cell is not
+ * a row number ("I" heads a part, "", text). */
 static char *
 row_ordinal(struct px_xrun *r, const char *s)
 {
-    size_t n = strlen(s);
+    size_t n = strlen(s), i = 0;
     while (n && (s[n - 1] == '.' || s[n - 1] == ' ' || s[n - 1] == ')'))
         n--;
-    if (!n)
+    while (i < n && (s[i] == 'I' || s[i] == 'V' || s[i] == 'X'))
+        i++;
+    if (i > 0 && (i + 1 >= n || s[i] != '.'))
         return NULL;
-    for (size_t i = 0; i < n; i++)
-        if (!(s[i] >= '0' && s[i] <= '9') && !(s[i] == '.' && i > 0))
+    if (i > 0)
+        i++;
+    if (i >= n || !(s[i] >= '0' && s[i] <= '9'))
+        return NULL;
+    for (; i < n; i++)
+        if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '.')
             return NULL;
     return px_arena_strndup(&r->doc->arena, s, n);
 }

@@ -10,7 +10,17 @@ static const char maps_sql[] =
     " doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
     " maps BLOB NOT NULL)";
 
-/* ---- offset maps as one blob: per map a count, then (text, src, line) triples, all varints */
+/*
+ * ---- offset maps as one blob -------------------------------------------------------------
+ *
+ * A version byte, then per map (blocks in order, a table's cells after their block) a
+ * count and the points, delta-coded because a Vietnamese text has a checkpoint at nearly
+ * every accented letter: per point one varint (text delta << 1 | line changed), the
+ * zigzag distance of src from where a verbatim copy would put it (usually 0 or ±1), and
+ * the zigzag line delta when it changed. About 3.5 bytes a point, 2.5 times less than
+ * plain varints.
+ */
+#define MAPS_VERSION 1
 
 static void
 put_varint(struct px_buf *b, uint64_t v)
@@ -22,14 +32,34 @@ put_varint(struct px_buf *b, uint64_t v)
     px_buf_putc(b, (char)v);
 }
 
+static uint64_t
+zigzag(int64_t v)
+{
+    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t
+unzigzag(uint64_t v)
+{
+    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
 static void
 put_map(struct px_buf *b, const struct px_offmap *m)
 {
+    uint64_t text = 0, src = 0, line = 0;
     put_varint(b, m->n);
     for (size_t i = 0; i < m->n; i++) {
-        put_varint(b, m->pts[i].text);
-        put_varint(b, m->pts[i].src);
-        put_varint(b, m->pts[i].line);
+        const struct px_offmap_point *pt = &m->pts[i];
+        uint64_t dt = pt->text - text; /* sorted by text: never negative */
+        int line_changed = pt->line != line;
+        put_varint(b, dt << 1 | (uint64_t)line_changed);
+        put_varint(b, zigzag((int64_t)(pt->src - (src + dt))));
+        if (line_changed)
+            put_varint(b, zigzag((int64_t)pt->line - (int64_t)line));
+        text = pt->text;
+        src = pt->src;
+        line = pt->line;
     }
 }
 
@@ -37,6 +67,7 @@ put_map(struct px_buf *b, const struct px_offmap *m)
 static void
 encode_maps(const struct px_doc *doc, struct px_buf *b)
 {
+    px_buf_putc(b, MAPS_VERSION);
     for (size_t i = 0; i < doc->nblocks; i++) {
         const struct px_block *blk = &doc->blocks[i];
         put_map(b, &blk->map);
@@ -95,9 +126,13 @@ get_varint(struct cursor *c)
 static void
 get_map(struct cursor *c, struct px_doc *doc, struct px_offmap *m)
 {
-    uint64_t n = get_varint(c);
+    uint64_t n = get_varint(c), text = 0, src = 0, line = 0;
     for (uint64_t i = 0; i < n && !c->bad; i++) {
-        uint64_t text = get_varint(c), src = get_varint(c), line = get_varint(c);
+        uint64_t head = get_varint(c), dt = head >> 1;
+        src = src + dt + (uint64_t)unzigzag(get_varint(c));
+        if (head & 1)
+            line = (uint64_t)((int64_t)line + unzigzag(get_varint(c)));
+        text += dt;
         if (!c->bad)
             px_offmap_add(doc, m, (size_t)text, src, (uint32_t)line);
     }
@@ -107,6 +142,8 @@ static int
 decode_maps(struct px_doc *doc, const void *blob, size_t len)
 {
     struct cursor c = {blob, (const unsigned char *)blob + len, 0};
+    if (len == 0 || *c.p++ != MAPS_VERSION)
+        return -1;
     for (size_t i = 0; i < doc->nblocks && !c.bad; i++) {
         struct px_block *blk = &doc->blocks[i];
         get_map(&c, doc, &blk->map);
@@ -120,6 +157,7 @@ decode_maps(struct px_doc *doc, const void *blob, size_t len)
 /* ---- reading a document back ------------------------------------------------------------- */
 
 enum rl_stmt {
+    R_IDS,
     R_DOC,
     R_BLOCKS,
     R_ROWS,
@@ -143,6 +181,8 @@ enum rl_stmt {
 
 /* The insert statements are the store's own (pipeline/store.c): keep them in step. */
 static const char *const rl_sql[R_COUNT] = {
+    [R_IDS] = "SELECT id FROM documents WHERE ?1 IS NULL OR doc_key = ?1"
+              " OR doc_key || '.' || format = ?1 ORDER BY doc_key, format",
     [R_DOC] = "SELECT path, format, size FROM documents WHERE id = ?1",
     [R_BLOCKS] = "SELECT id, type, level, number, text, flags, line, byte, len, locator"
                  " FROM blocks WHERE doc_id = ?1 ORDER BY ord",
@@ -351,6 +391,27 @@ load_maps(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int *has_map
         ret = db_fail(rl, dg, "cannot read offset maps");
     sqlite3_reset(s);
     return ret;
+}
+
+int
+px_reload_ids(struct px_reload *rl, const char *key, int64_t **ids, size_t *n, struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt(rl, R_IDS);
+    if (key)
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    int rc;
+    *ids = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            *ids = px_xrealloc(*ids, cap * sizeof **ids);
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(rl, dg, "cannot list documents");
 }
 
 int

@@ -38,6 +38,15 @@ struct px_reload *px_reload_new(struct px_store *st, struct px_diag *dg);
 void px_reload_free(struct px_reload *rl);
 
 /*
+ * The ids of the stored documents in export order (doc key, then format);
+ * key == NULL for all, else those whose doc key (or "key.format") is key.
+ * *ids is heap-owned: the caller frees it with free(). Ids only, so a listing
+ * of a whole archive stays small. Returns 0, or -1 (reported).
+ */
+int px_reload_ids(struct px_reload *rl, const char *key, int64_t **ids, size_t *n,
+                  struct px_diag *dg);
+
+/*
  * Rebuild the stored document doc_id (path and format as stored) into doc,
  * which this function initialises: blocks, tables, rows, cells, spans,
  * locators and offset maps. doc->src is NULL (the source is not kept).

@@ -131,18 +131,74 @@ compile_options(struct loader *ld, const struct px_rule *r)
     return opt;
 }
 
+/*
+ * A pattern may name a word list: "{{targetcmp.ge}}" stands for the `word:`
+ * values of that (earlier) record as one group "(?:w1|w2|…)", each quoted,
+ * longest first. One list of comparison words then serves every target
+ * pattern and the mapping of the words to a comparison. Returns 0, or -1
+ * (reported) for an unknown record or one without words.
+ */
+static int
+expand_lists(struct loader *ld, const struct px_rule_kv *kv, uint32_t col, struct px_buf *out)
+{
+    const char *s = kv->value;
+    for (;;) {
+        const char *open = strstr(s, "{{");
+        const char *close = open ? strstr(open + 2, "}}") : NULL;
+        if (!close) {
+            px_buf_puts(out, s);
+            return 0;
+        }
+        px_buf_put(out, s, (size_t)(open - s));
+        char *id = px_arena_strndup(&ld->rs->arena, open + 2, (size_t)(close - open - 2));
+        const struct px_rule *list = px_rules_find(ld->rs, id);
+        size_t nw = 0, i = 0;
+        while (list && px_rule_next(list, "word", &i))
+            nw++;
+        if (!nw) {
+            load_error(ld, kv->line, col + (uint32_t)(open - kv->value),
+                       "'{{%s}}' names no earlier record with 'word:' lines", id);
+            return -1;
+        }
+        /* longest first, so "không quá" is tried before a word it contains */
+        const char **w = px_xcalloc(nw, sizeof *w);
+        i = 0;
+        for (size_t k = 0; k < nw; k++)
+            w[k] = px_rule_next(list, "word", &i);
+        for (size_t a = 1; a < nw; a++)
+            for (size_t b = a; b > 0 && strlen(w[b]) > strlen(w[b - 1]); b--) {
+                const char *t = w[b];
+                w[b] = w[b - 1];
+                w[b - 1] = t;
+            }
+        px_buf_puts(out, "(?:");
+        for (size_t k = 0; k < nw; k++)
+            px_buf_printf(out, "%s\\Q%s\\E", k ? "|" : "", w[k]);
+        px_buf_putc(out, ')');
+        free(w);
+        s = close + 2;
+    }
+}
+
 static pcre2_code *
 compile_one(struct loader *ld, const struct px_rule_kv *kv, uint32_t col, uint32_t opt)
 {
     int err;
     PCRE2_SIZE off;
-    pcre2_code *re =
-        pcre2_compile((PCRE2_SPTR)kv->value, PCRE2_ZERO_TERMINATED, opt, &err, &off, NULL);
+    struct px_buf pat = PX_BUF_INIT;
+    if (expand_lists(ld, kv, col, &pat) != 0) {
+        px_buf_release(&pat);
+        return NULL;
+    }
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat.ptr, pat.len, opt, &err, &off, NULL);
+    int expanded = strcmp(pat.ptr, kv->value) != 0;
+    px_buf_release(&pat);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);
-        load_error(ld, kv->line, col + (uint32_t)off, "bad pattern: %s in '%s'", (char *)msg,
-                   kv->value);
+        /* past an expanded list the offset is in the expansion: point at the pattern */
+        load_error(ld, kv->line, col + (expanded ? 0 : (uint32_t)off), "bad pattern: %s in '%s'",
+                   (char *)msg, kv->value);
         return NULL;
     }
     uint32_t groups = 0;

@@ -25,6 +25,11 @@
  * A record may have several `pattern:` lines; each compiles separately and
  * px_rule_match() tries them in order.
  *
+ * A pattern may write "{{other.id}}" for the `word:` values of an earlier
+ * record (same file above, or a file loaded before) as one group
+ * "(?:w1|w2|…)", each word literal, longest first: one shared word list
+ * (e.g. the comparison words of rules/targets.rules) serves many patterns.
+ *
  * Errors in a rule file are reported as `rules/x.rules:LINE:COL: error: …`
  * (PCRE2's erroroffset becomes the column) and the load fails.
  *
@@ -83,7 +88,8 @@ void px_ruleset_release(struct px_ruleset *rs);
 int px_rules_load_file(struct px_ruleset *rs, const char *path, struct px_diag *dg);
 /* Load every *.rules file of a directory, in name order. */
 int px_rules_load_dir(struct px_ruleset *rs, const char *dir, struct px_diag *dg);
-/* The rules directory to use: $PLANEX_RULES, else the build's source rules/, else the install path. */
+/* The rules directory to use: $PLANEX_RULES, else the build's source rules/, else the install path.
+ */
 const char *px_rules_default_dir(void);
 
 const struct px_rule *px_rules_find(const struct px_ruleset *rs, const char *id);

@@ -190,6 +190,64 @@ TEST(json_shapes)
     json_decref(o);
 }
 
+/* Extract a small text plan (the caller releases doc and src). */
+static int
+extract_text(const char *text, struct px_buf *src, struct px_doc *doc, struct px_extraction *x)
+{
+    struct px_diag dg;
+    px_diag_init(&dg);
+    *src = (struct px_buf)PX_BUF_INIT;
+    px_buf_puts(src, text);
+    px_doc_init(doc, "small.txt", PX_FMT_TEXT, (const unsigned char *)src->ptr, src->len);
+    int rc = px_parse(doc, &dg) || px_normalize_doc(nz, doc, &dg) || px_extract(ex, doc, x, &dg);
+    px_diag_release(&dg);
+    return rc;
+}
+
+/*
+ * A department's header ("UBND TỈNH …" over "SỞ …") names the issuer; a
+ * partner column whose header words are unreadable is still the partner
+ * column under a two-row "Cơ quan" header; "I.1" numbers a row; "Đến hết
+ * năm" has no start.
+ */
+TEST(small_department_plan)
+{
+    static const char text[] =
+        "UBND TỈNH ĐỒNG THÁP\n"
+        "SỞ TÀI CHÍNH\n\n"
+        "Số: 5/KH-STC\n\n"
+        "Đồng Tháp, ngày 02 tháng 6 năm 2026\n\n"
+        "KẾ HOẠCH\n\n"
+        "Thực hiện nhiệm vụ năm 2026\n\n"
+        "I. NHIỆM VỤ\n\n"
+        "| TT | Nhiệm vụ | Cơ quan |  | Thời hạn |\n"
+        "|---|---|---|---|---|\n"
+        "|  |  | Chủ trì | Pxxx hxx |  |\n"
+        "| I | NHÓM MỘT |  |  |  |\n"
+        "| I.1 | Việc một | Sở Nội vụ | Sở Tư pháp<br>Sở Y tế | Đến hết năm 2026 |\n";
+    struct px_buf src;
+    struct px_doc doc;
+    struct px_extraction x;
+    CHECK_INT(extract_text(text, &src, &doc, &x), 0);
+    CHECK_STR(x.info.issuer, "Sở Tài chính tỉnh Đồng Tháp");
+    CHECK_STR(x.info.province, "Đồng Tháp");
+    CHECK_INT(x.ntasks, 1);
+    if (x.ntasks == 1) {
+        const struct px_task *t = &x.tasks[0];
+        CHECK_STR(t->ordinal, "I.1");
+        CHECK_INT(t->leads.n, 1);
+        CHECK_INT(t->partners.n, 2);
+        if (t->partners.n == 2) {
+            CHECK_STR(t->partners.v[0], "Sở Tư pháp");
+            CHECK_STR(t->partners.v[1], "Sở Y tế");
+        }
+        CHECK_STR(t->deadline.start, "");
+        CHECK_STR(t->deadline.end, "2026-12-31");
+    }
+    px_doc_release(&doc);
+    px_buf_release(&src);
+}
+
 int
 main(void)
 {
@@ -204,6 +262,7 @@ main(void)
     }
     RUN(corpus_matches_gold);
     RUN(json_shapes);
+    RUN(small_department_plan);
     px_extractor_free(ex);
     px_normalizer_free(nz);
     px_diag_release(&dg);

@@ -426,6 +426,56 @@ TEST(dump_is_json_lines)
     release(&p);
 }
 
+/* A page number on its own line is a page break: the table split there is one
+ * table with its continuation row joined, and a sentence broken there continues. */
+TEST(page_number_lines)
+{
+    static const char src[] = "| STT | Nội dung | Chủ trì |\n"
+                              "|---|---|---|\n"
+                              "| 1 | Việc một | Sở Nội vụ |\n"
+                              "| 2 | Việc hai, phần đầu | Sở Tư pháp |\n"
+                              "\n"
+                              "- 9 -\n"
+                              "\n"
+                              "| STT | Nội dung | Chủ trì |\n"
+                              "|---|---|---|\n"
+                              "|  | phần sau | |\n"
+                              "| 3 | Việc ba | Sở Y tế |\n"
+                              "\n"
+                              "Trang 10/12\n"
+                              "\n"
+                              "Một câu bị ngắt\n"
+                              "\n"
+                              "11\n"
+                              "\n"
+                              "ở cuối trang.\n";
+    struct parsed p;
+    parse_bytes(&p, "pages.txt", src, sizeof src - 1);
+    CHECK_INT(p.rc, 0);
+    size_t tables = 0, paras = 0;
+    for (size_t k = 0; k < p.doc.nblocks; k++) {
+        const struct px_block *b = &p.doc.blocks[k];
+        if (b->type == PX_BLOCK_TABLE) {
+            tables++;
+            CHECK_INT(b->table->nrows, 4);
+            if (b->table->nrows == 4)
+                CHECK_STR(b->table->rows[2].cells[1].text, "Việc hai, phần đầu phần sau");
+        } else {
+            paras++;
+            CHECK_STR(b->text, "Một câu bị ngắt ở cuối trang.");
+        }
+    }
+    CHECK_INT(tables, 1);
+    CHECK_INT(paras, 1);
+    release(&p);
+
+    /* a numbered item is not a page number */
+    static const char item[] = "9. Sở Nội vụ\n";
+    parse_bytes(&p, "item.txt", item, sizeof item - 1);
+    CHECK_INT(p.doc.nblocks, 1);
+    release(&p);
+}
+
 int
 main(void)
 {
@@ -440,5 +490,6 @@ main(void)
     RUN(refused_inputs);
     RUN(cell_spans_point_at_source);
     RUN(dump_is_json_lines);
+    RUN(page_number_lines);
     return DONE();
 }
