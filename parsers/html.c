@@ -352,15 +352,37 @@ classify(struct walker *w, const char *s, size_t len, struct px_block *b)
     return classify_paragraph(w, s, len, (b->flags & (PX_BLOCK_BOLD | PX_BLOCK_CAPS)) != 0, b);
 }
 
+/* A non-breaking space (U+00A0, "&nbsp;") at p[0..2)? */
+static int
+is_nbsp(const char *p, size_t left)
+{
+    return left >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0;
+}
+
+/* Drop the white space around the gathered text, "&nbsp;" included: portal
+ * pages indent paragraphs with it, and a marker ("- …", "1. …") must open
+ * the text to be seen. */
 static void
 trim_acc(struct html_acc *a)
 {
     struct px_buf *b = &a->buf;
     size_t start = 0;
-    while (start < b->len && (b->ptr[start] == '\n' || b->ptr[start] == ' '))
-        start++;
-    while (b->len > start && (b->ptr[b->len - 1] == '\n' || b->ptr[b->len - 1] == ' '))
-        b->len--;
+    for (;;) {
+        if (start < b->len && (b->ptr[start] == '\n' || b->ptr[start] == ' '))
+            start++;
+        else if (is_nbsp(b->ptr + start, b->len - start))
+            start += 2;
+        else
+            break;
+    }
+    for (;;) {
+        if (b->len > start && (b->ptr[b->len - 1] == '\n' || b->ptr[b->len - 1] == ' '))
+            b->len--;
+        else if (b->len >= start + 2 && is_nbsp(b->ptr + b->len - 2, 2))
+            b->len -= 2;
+        else
+            break;
+    }
     if (start > 0)
         memmove(b->ptr, b->ptr + start, b->len - start);
     px_buf_truncate(b, b->len - start);

@@ -76,11 +76,15 @@ enum wordlist {
     WL_LEAD,
     WL_PREP,
     WL_CITY_LEVEL,
+    WL_JOINT,
+    WL_PLACE_KEEP,
+    WL_NAME_WORD,
     WL_COUNT
 };
 
 static const char *const wordlist_names[WL_COUNT] = {
-    "head", "plural", "office", "role", "partner", "lead", "prep", "city-level",
+    "head", "plural",     "office", "role",       "partner",   "lead",
+    "prep", "city-level", "joint",  "place-keep", "name-word",
 };
 
 struct phrases {
@@ -664,12 +668,41 @@ agency_start(const struct reader *r, size_t j, int in_prep)
     return tok_is(&r->t[j], "các") || match_alias(r, j, &entry) != 0;
 }
 
-/* End of a name the table does not know, starting at i. */
+/*
+ * Does the agency list of a heading open at j? Stricter than agency_start:
+ * many heads are also verbs or common nouns ("Thanh tra trách nhiệm …" is
+ * "inspect", "Ban hành …" is "issue"), so a name the table does not know
+ * must be a head followed by a proper name (a capital), another head, a
+ * level or another word of the name-word list ("Ủy ban nhân dân phường",
+ * "Bảo hiểm xã hội"), or nothing at all.
+ */
+static int
+heading_start(const struct reader *r, size_t j)
+{
+    size_t entry, he;
+
+    if (!agency_start(r, j, 0))
+        return 0;
+    if (tok_is(&r->t[j], "các") || match_alias(r, j, &entry) || named_head(r, WL_OFFICE, j))
+        return 1;
+    he = match_list(r, WL_HEAD, j);
+    if (he >= r->n || r->t[he].kind != TK_WORD)
+        return 1;
+    return r->t[he].upper || match_list(r, WL_HEAD, he) || match_list(r, WL_NAME_WORD, he) ||
+           match_list(r, WL_CITY_LEVEL, he);
+}
+
+/* End of a name the table does not know, starting at i. A joint opening
+ * ("Văn phòng Hội đồng nhân dân và Ủy ban nhân dân") is read whole: its
+ * "và" joins two bodies into the name of one office at any level. */
 static size_t
 unknown_end(const struct reader *r, size_t i)
 {
     int in_prep = 0;
-    size_t j = i + 1;
+    size_t j = match_list(r, WL_JOINT, i);
+
+    if (j == 0)
+        j = i + 1;
 
     while (j < r->n) {
         const struct tok *t = &r->t[j];
@@ -733,14 +766,48 @@ capitalise(struct px_buf *b)
 }
 
 /*
+ * Where the plan's own province ends the name [s, e) as its "of province X"
+ * form ("Trung tâm Dịch vụ việc làm Hà Tĩnh"), or e. The name must open
+ * with a head word and have words between the head and the place; a word
+ * of the place-keep list right before it (a compass word of a region name,
+ * "Đông Nam Nghệ An", or "Đại học") makes the place part of a proper name,
+ * kept as written.
+ */
+static size_t
+province_tail(const struct reader *r, size_t s, size_t e)
+{
+    size_t he;
+    if (r->plan < 0 || !(he = match_list(r, WL_HEAD, s)))
+        return e;
+    for (size_t p = he; p < e; p++) {
+        if (r->t[p].kind != TK_WORD || match_province(r, p) != e)
+            continue;
+        if (tok_is(&r->t[p - 1], "tỉnh") || tok_is(&r->t[p - 1], "phố"))
+            return e; /* "tỉnh <P>": render drops the place already */
+        for (size_t q = s; q < p; q++)
+            if (match_list(r, WL_PLACE_KEEP, q) == p)
+                return e;
+        return r->t[p - 1].kind == TK_WORD ? p : e;
+    }
+    return e;
+}
+
+/*
  * Tokens [s, e) as written: spaced as in the text, line breaks as spaces,
- * remarks in parentheses and trailing punctuation dropped, "tỉnh <P>" -> "tỉnh".
+ * remarks in parentheses and trailing punctuation dropped, "tỉnh <P>" -> "tỉnh",
+ * a name ending with the plan's own province -> "… tỉnh" (province_tail).
  */
 static void
 render(const struct reader *r, size_t s, size_t e, struct px_buf *out)
 {
     while (e > s && r->t[e - 1].kind != TK_WORD && !tok_is(&r->t[e - 1], ")"))
         e--;
+    size_t tail = province_tail(r, s, e);
+    if (tail < e) {
+        render(r, s, tail, out);
+        px_buf_puts(out, " tỉnh");
+        return;
+    }
     for (size_t k = s; k < e;) {
         const struct tok *t = &r->t[k];
         size_t pe;
@@ -999,7 +1066,7 @@ read_all(const struct reader *r, struct sink *k, enum read_mode mode)
             i++;
             continue;
         }
-        if (mode == READ_MEASURE && seg_start && !agency_start(r, i, 0))
+        if (mode == READ_MEASURE && seg_start && !heading_start(r, i))
             break;
         seg_start = 0;
         i = read_name(r, k, i);

@@ -211,19 +211,48 @@ standard_place(struct px_xrun *r, const char *place, size_t len)
     return px_province_standard(r->ex->ag, r->ex->nz, place, len);
 }
 
-/*
- * Compose an issuer from a matched doc.issuer.* rule: [role ][office ]body
- * level Province, the words taken from the rule's role/office/body values
- * (data), the province's standard spelling from the provinces table.
- */
-/* " level Province" of a matched issuer rule, appended to b. */
+/* Key text (lower case) with the first letter of every word upper-cased:
+ * the usual spelling of a place name ("hòa khánh" -> "Hòa Khánh"). */
+static void
+put_title_case(struct px_buf *b, const char *s, size_t len)
+{
+    int32_t i = 0, n = (int32_t)len;
+    int start = 1;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0)
+            continue;
+        char tmp[4];
+        int32_t o = 0;
+        UBool err = 0;
+        U8_APPEND((uint8_t *)tmp, o, 4, start ? u_toupper(c) : c, err);
+        if (!err)
+            px_buf_put(b, tmp, (size_t)o);
+        start = c == ' ';
+    }
+}
+
+/* " level Province" of a matched issuer rule, appended to b. A level below
+ * the province (group `local`: "phường", "huyện", …) keeps its own place
+ * as written: the plan's province is not part of that name. */
 static void
 issuer_place(struct px_xrun *r, const struct px_rule *rule, const struct px_xkey *k,
              const struct px_match *m, struct px_buf *b)
 {
-    struct px_str level = {NULL, 0}, place = {NULL, 0};
+    struct px_str level = {NULL, 0}, place = {NULL, 0}, local = {NULL, 0};
     px_match_group(rule, m, k->key.ptr, "level", &level);
     px_match_group(rule, m, k->key.ptr, "place", &place);
+    if (px_match_group(rule, m, k->key.ptr, "local", &local) && local.len) {
+        px_buf_printf(b, " %.*s", (int)local.len, local.p);
+        while (place.len && place.p[place.len - 1] == ' ')
+            place.len--;
+        if (place.len) {
+            px_buf_putc(b, ' ');
+            put_title_case(b, place.p, place.len);
+        }
+        return;
+    }
     const char *prov = place.len ? standard_place(r, place.p, place.len) : NULL;
     if (!prov && !place.len)
         prov = r->out->info.province;
@@ -237,6 +266,11 @@ issuer_place(struct px_xrun *r, const struct px_rule *rule, const struct px_xkey
         px_buf_printf(b, " %.*s", (int)place.len, place.p);
 }
 
+/*
+ * Compose an issuer from a matched doc.issuer.* rule: [role ][office ]body
+ * level Province, the words taken from the rule's role/office/body values
+ * (data), the province's standard spelling from the provinces table.
+ */
 static char *
 compose_issuer(struct px_xrun *r, const struct px_rule *rule, const struct px_xkey *k,
                const struct px_match *m)
@@ -352,47 +386,71 @@ left_column(const char *text, struct px_buf *out)
     }
 }
 
-/* An issuer line ("ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "CHỦ TỊCH …") in units. */
+/*
+ * An issuer line ("ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "CHỦ TỊCH …") in units:
+ * one unit, or the left column of a flattened header; only when no unit
+ * names it whole, a unit and the next one read together (a header broken
+ * after "ỦY BAN NHÂN DÂN"; the rule is anchored at both ends, so two lines
+ * only count when they make the whole issuer line between them). The
+ * broken header comes last so that a decision's authority line ("CHỦ TỊCH
+ * ỦY BAN NHÂN DÂN TỈNH …") still outranks it.
+ */
 static int
 find_issuer_line(struct px_xrun *r, const struct units *u, struct px_xkey *k, const char **province)
 {
     struct px_buf left = PX_BUF_INIT;
     int found = 0;
-    for (size_t i = 0; i < u->n && !found; i++) {
-        for (int pass = 0; pass < 2 && !found; pass++) {
-            const char *text = u->v[i].text;
-            if (pass == 1) {
-                left_column(text, &left);
-                if (!left.len)
-                    break;
-                text = left.ptr;
+    for (int joined = 0; joined < 2 && !found; joined++) {
+        for (size_t i = 0; i < u->n && !found; i++) {
+            for (int pass = joined ? 2 : 0; pass < (joined ? 3 : 2) && !found; pass++) {
+                const char *text = u->v[i].text;
+                size_t last = i; /* the last unit read */
+                if (pass == 1) {
+                    left_column(text, &left);
+                    if (!left.len)
+                        continue;
+                    text = left.ptr;
+                } else if (pass == 2) {
+                    if (i + 1 >= u->n || u->v[i].c || u->v[i + 1].c)
+                        break; /* table cells hold their lines together already */
+                    px_buf_clear(&left);
+                    px_buf_puts(&left, text);
+                    px_buf_putc(&left, ' ');
+                    px_buf_puts(&left, u->v[i + 1].text);
+                    text = left.ptr;
+                    last = i + 1;
+                }
+                struct px_match m;
+                if (px_xkey_make(r, text, strlen(text), k) != 0) {
+                    px_buf_release(&left);
+                    return -1;
+                }
+                const struct px_rule *rule =
+                    px_xmatch_any(r, "doc.issuer.line", k->key.ptr, k->key.len, &m);
+                if (!rule)
+                    continue;
+                struct px_str place, local = {NULL, 0};
+                px_match_group(rule, &m, k->key.ptr, "local", &local);
+                if (!local.len && px_match_group(rule, &m, k->key.ptr, "place", &place) &&
+                    place.len && !*province)
+                    *province = standard_place(r, place.p, place.len);
+                /* "ỦY BAN NHÂN DÂN" of some other province: not ours; a commune's
+                 * or district's own line names no province at all */
+                if (!local.len && !*province && !r->out->info.province)
+                    continue;
+                if (!r->out->info.province && *province)
+                    r->out->info.province = (char *)*province;
+                int rc = 0;
+                char *sub = sub_issuer(r, u, last, rule, k, &m, &rc);
+                if (rc < 0) {
+                    px_buf_release(&left);
+                    return -1;
+                }
+                r->out->info.issuer = sub ? sub : compose_issuer(r, rule, k, &m);
+                set_prov(&r->out->info, PX_FACT_ISSUER, rule->id,
+                         unit_span(&u->v[i], 0, strlen(u->v[i].text)));
+                found = 1;
             }
-            struct px_match m;
-            if (px_xkey_make(r, text, strlen(text), k) != 0) {
-                px_buf_release(&left);
-                return -1;
-            }
-            const struct px_rule *rule =
-                px_xmatch_any(r, "doc.issuer.line", k->key.ptr, k->key.len, &m);
-            if (!rule)
-                continue;
-            struct px_str place;
-            if (px_match_group(rule, &m, k->key.ptr, "place", &place) && place.len && !*province)
-                *province = standard_place(r, place.p, place.len);
-            if (!*province && !r->out->info.province)
-                continue; /* "ỦY BAN NHÂN DÂN" of some other place: not ours */
-            if (!r->out->info.province)
-                r->out->info.province = (char *)*province;
-            int rc = 0;
-            char *sub = sub_issuer(r, u, i, rule, k, &m, &rc);
-            if (rc < 0) {
-                px_buf_release(&left);
-                return -1;
-            }
-            r->out->info.issuer = sub ? sub : compose_issuer(r, rule, k, &m);
-            set_prov(&r->out->info, PX_FACT_ISSUER, rule->id,
-                     unit_span(&u->v[i], 0, strlen(u->v[i].text)));
-            found = 1;
         }
     }
     px_buf_release(&left);

@@ -145,8 +145,41 @@ infer_partner(struct px_xrun *r, const struct px_table *t, struct columns *c, st
     return rc;
 }
 
+/* Role of column x from its header cells: the lowest cell whose own words
+ * name a role wins, since a header row under a group header is the more
+ * specific one ("Cơ quan thực hiện" spanning "Chủ trì | Phối hợp" must not
+ * make both columns leads); when no single cell names one, the column's
+ * words top to bottom ("Thời gian" over "hoàn thành") are typed together. */
+static int
+column_role(struct px_xrun *r, const struct px_table *t, const struct columns *c, size_t x,
+            struct px_xkey *k, enum col_role *role)
+{
+    int known;
+    for (size_t y = c->nheader; y-- > 0;) {
+        if (x >= t->rows[y].ncells || !t->rows[y].cells[x].text[0])
+            continue;
+        if (key_of(r, t->rows[y].cells[x].text, k) != 0)
+            return -1;
+        *role = header_role(r, k->key.ptr, k->key.len, &known);
+        if (known)
+            return 0;
+    }
+    struct px_buf words = PX_BUF_INIT;
+    for (size_t y = 0; y < c->nheader; y++)
+        if (x < t->rows[y].ncells && t->rows[y].cells[x].text[0]) {
+            px_buf_puts(&words, t->rows[y].cells[x].text);
+            px_buf_putc(&words, ' ');
+        }
+    int rc = px_xkey_make(r, words.ptr, words.len, k);
+    px_buf_release(&words);
+    if (rc != 0)
+        return -1;
+    *role = header_role(r, k->key.ptr, k->key.len, &known);
+    return 0;
+}
+
 /* Type the columns from the header rows (a two-row header "Cơ quan" over
- * "Chủ trì | Phối hợp" reads each column's words top to bottom). */
+ * "Chủ trì | Phối hợp": see column_role). */
 static int
 table_columns(struct px_xrun *r, const struct px_table *t, struct columns *c)
 {
@@ -158,19 +191,11 @@ table_columns(struct px_xrun *r, const struct px_table *t, struct columns *c)
            (t->rows[c->nheader].header || row_is_header(r, &t->rows[c->nheader], &k)))
         c->nheader++;
     for (size_t x = 0; x < t->ncols && c->nheader; x++) {
-        struct px_buf words = PX_BUF_INIT;
-        for (size_t y = 0; y < c->nheader; y++)
-            if (x < t->rows[y].ncells && t->rows[y].cells[x].text[0]) {
-                px_buf_puts(&words, t->rows[y].cells[x].text);
-                px_buf_putc(&words, ' ');
-            }
-        int known, rc = px_xkey_make(r, words.ptr, words.len, &k);
-        px_buf_release(&words);
-        if (rc != 0) {
+        enum col_role role = COL_NONE;
+        if (column_role(r, t, c, x, &k, &role) != 0) {
             px_xkey_release(&k);
             return -1;
         }
-        enum col_role role = header_role(r, k.key.ptr, k.key.len, &known);
         if (role != COL_NONE && c->at[role] < 0)
             c->at[role] = (int)x;
     }
@@ -521,6 +546,34 @@ apply_role(struct walk *w, const struct px_rule *rule, const struct px_block *b,
 }
 
 /*
+ * Does the item opened by block bi name its own lead in a role line
+ * ("- Đơn vị chủ trì: Thanh tra tỉnh") before the next numbered block? Such
+ * an item is a duty with role lines (kind 2): its opening words are the
+ * duty, even when they read like an agency ("Thanh tra trách nhiệm …").
+ */
+static int
+has_lead_line(struct px_xrun *r, size_t bi, struct px_xkey *k)
+{
+    for (size_t j = bi + 1; j < r->doc->nblocks; j++) {
+        const struct px_block *b = &r->doc->blocks[j];
+        enum px_xmark mk = px_xmark_of(b->number);
+        if (b->type == PX_BLOCK_TABLE || mk == PX_XM_ROMAN || mk == PX_XM_ARABIC ||
+            mk == PX_XM_DOTTED || mk == PX_XM_LETTER)
+            return 0;
+        if (b->type == PX_BLOCK_FOOTNOTE || !b->text[0])
+            continue;
+        if (key_of(r, b->text, k) != 0)
+            return -1;
+        struct px_match m;
+        const struct px_rule *role = px_xmatch_any(r, "task.role.", k->key.ptr, k->key.len, &m);
+        const char *what = role ? px_rule_get(role, "role") : NULL;
+        if (what && !strcmp(what, "lead"))
+            return 1;
+    }
+    return 0;
+}
+
+/*
  * Kind 3: a numbered or lettered block in a task section that opens with
  * agencies. Returns 1 and starts the heading item, 0 when it is not one.
  */
@@ -542,6 +595,9 @@ agency_heading(struct walk *w, size_t bi, int rank)
     size_t lead = px_agencies_lead_len(r->ex->ag, r->ex->nz, s, len);
     if (!lead)
         return 0;
+    int own = has_lead_line(r, bi, &w->k);
+    if (own != 0)
+        return own < 0 ? -1 : 0;
     item_reset(&w->head);
     w->head.block = bi;
     w->head.rank = rank;

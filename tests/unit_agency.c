@@ -128,6 +128,13 @@ TEST(heading_lead_length)
     CHECK_INT(lead_len("Cục Thuế tỉnh, Kho bạc Nhà nước tỉnh, Bảo hiểm xã hội tỉnh"),
               strlen("Cục Thuế tỉnh, Kho bạc Nhà nước tỉnh, Bảo hiểm xã hội tỉnh"));
     CHECK_INT(lead_len("Tiếp tục nâng cao chất lượng tham mưu"), 0);
+    /* a head that is also a verb or common noun, followed by a common noun */
+    CHECK_INT(lead_len("Thanh tra trách nhiệm người đứng đầu trong thực hiện nhiệm vụ"), 0);
+    CHECK_INT(lead_len("Ban hành quy chế làm việc"), 0);
+    CHECK_INT(lead_len("Thanh tra tỉnh: chủ trì"), strlen("Thanh tra tỉnh"));
+    CHECK_INT(lead_len("Công an phường"), strlen("Công an phường"));
+    CHECK_INT(lead_len("Bảo hiểm xã hội tỉnh"), strlen("Bảo hiểm xã hội tỉnh"));
+    CHECK_INT(lead_len("Văn phòng HĐND và UBND phường"), strlen("Văn phòng HĐND và UBND phường"));
     CHECK_INT(lead_len("Căn cứ Kế hoạch này, các cơ quan, đơn vị"), 0);
     CHECK_INT(lead_len(""), 0);
 }

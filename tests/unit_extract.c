@@ -248,6 +248,57 @@ TEST(small_department_plan)
     px_buf_release(&src);
 }
 
+/*
+ * A ward's plan: the issuer line broken after "ỦY BAN NHÂN DÂN" and of a
+ * level below the province keeps "phường"; a joint office is one name; a
+ * numbered item with its own role lines whose first words read like an
+ * agency ("Thanh tra trách nhiệm …") keeps its text and takes the lead of
+ * its role line; a header "Cơ quan thực hiện" spanning "Chủ trì | Phối hợp"
+ * (a merged cell repeats its words in every column it covers) still has a
+ * partner column; "Trước 31/3" takes the plan's year.
+ */
+TEST(small_ward_plan)
+{
+    static const char text[] =
+        "ỦY BAN NHÂN DÂN\n"
+        "PHƯỜNG AN HÒA\n\n"
+        "Số: 7/KH-UBND\n\n"
+        "An Hòa, ngày 02 tháng 6 năm 2026\n\n"
+        "KẾ HOẠCH\n\n"
+        "Thực hiện nhiệm vụ năm 2026\n\n"
+        "I. NHIỆM VỤ, GIẢI PHÁP\n\n"
+        "1. Thanh tra trách nhiệm người đứng đầu trong thực hiện nhiệm vụ được giao.\n\n"
+        "- Đơn vị chủ trì: Văn phòng HĐND và UBND phường.\n\n"
+        "- Đơn vị phối hợp: Công an phường.\n\n"
+        "II. PHÂN CÔNG\n\n"
+        "| TT | Nhiệm vụ | Cơ quan thực hiện | Cơ quan thực hiện | Thời hạn |\n"
+        "|---|---|---|---|---|\n"
+        "|  |  | Chủ trì | Phối hợp |  |\n"
+        "| 1 | Việc một | Văn phòng HĐND và UBND phường | Công an phường | Trước 31/3 |\n";
+    struct px_buf src;
+    struct px_doc doc;
+    struct px_extraction x;
+    CHECK_INT(extract_text(text, &src, &doc, &x), 0);
+    CHECK_STR(x.info.issuer, "Ủy ban nhân dân phường An Hòa");
+    CHECK_INT(x.ntasks, 2);
+    for (size_t i = 0; i < x.ntasks && x.ntasks == 2; i++) {
+        const struct px_task *t = &x.tasks[i];
+        CHECK_INT(t->leads.n, 1);
+        CHECK_INT(t->partners.n, 1);
+        if (t->leads.n == 1)
+            CHECK_STR(t->leads.v[0], "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân phường");
+        if (t->partners.n == 1)
+            CHECK_STR(t->partners.v[0], "Công an phường");
+    }
+    if (x.ntasks == 2) {
+        CHECK(strncmp(x.tasks[0].text, "Thanh tra trách nhiệm", strlen("Thanh tra trách nhiệm")) ==
+              0);
+        CHECK_STR(x.tasks[1].deadline.end, "2026-03-31");
+    }
+    px_doc_release(&doc);
+    px_buf_release(&src);
+}
+
 int
 main(void)
 {
@@ -263,6 +314,7 @@ main(void)
     RUN(corpus_matches_gold);
     RUN(json_shapes);
     RUN(small_department_plan);
+    RUN(small_ward_plan);
     px_extractor_free(ex);
     px_normalizer_free(nz);
     px_diag_release(&dg);

@@ -139,6 +139,25 @@ TEST(headings_and_numbered_paragraphs)
     done(&doc, &dg);
 }
 
+/* A portal page indents paragraphs with "&nbsp;": the marker after them still types the block. */
+TEST(nbsp_indent)
+{
+    struct px_doc doc;
+    struct px_diag dg;
+    CHECK_INT(parse_str(&doc, &dg,
+                        "<body><p>&nbsp;&nbsp;&nbsp;&nbsp;- Là cơ quan thường trực.&nbsp;</p>"
+                        "<p>&nbsp;</p><p>&nbsp;&nbsp;2. Văn phòng</p></body>"),
+              0);
+    CHECK_INT(doc.nblocks, 2);
+    if (doc.nblocks == 2) {
+        CHECK_INT(doc.blocks[0].type, PX_BLOCK_LIST_ITEM);
+        CHECK_STR(doc.blocks[0].number, "-");
+        CHECK_STR(doc.blocks[0].text, "Là cơ quan thường trực.");
+        CHECK_STR(doc.blocks[1].number, "2");
+    }
+    done(&doc, &dg);
+}
+
 TEST(nested_lists)
 {
     struct px_doc doc;
@@ -293,6 +312,7 @@ main(void)
 {
     RUN(corpus_tables);
     RUN(headings_and_numbered_paragraphs);
+    RUN(nbsp_indent);
     RUN(nested_lists);
     RUN(table_grid);
     RUN(hidden_and_entities);
