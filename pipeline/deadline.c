@@ -256,6 +256,9 @@ apply(const struct ctx *c, struct px_deadline *o)
             fn = calcs[i].fn;
     if (!fn || fn(c, o) != 0)
         return -1;
+    const char *open = px_rule_get(c->r, "open");
+    if (open && strcmp(open, "start") == 0)
+        o->start[0] = '\0'; /* "by the end of": the phrase sets no start */
     o->every = px_rule_get(c->r, "every");
     struct px_str w;
     if (!o->every && px_match_group(c->r, c->m, c->key, "every", &w))

@@ -8,7 +8,8 @@
  * has `kind:` (date | period | recurring | continuous | as_required), an
  * optional `calc:` naming how its groups become start/end (see the table in
  * deadline.c: date, before-month, month, quarter, half, year, years,
- * by-year-end, start-year), an optional fixed `every:`, and patterns with
+ * by-year-end, start-year), an optional `open: start` (the phrase gives an
+ * end only: "Đến hết Quý II/2027"), an optional fixed `every:`, and patterns with
  * named groups d, m, y, y2 (numbers), q (quarter, Roman or digit), h
  * ("đầu"/"cuối"), every (frequency words, mapped by the `@every.*` records)
  * and raw (the words to keep as raw when searching running text). A missing

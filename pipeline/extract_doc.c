@@ -69,14 +69,31 @@ unit_span(const struct unit *u, size_t off, size_t len)
     return px_xblock_span(u->b, off, len);
 }
 
-/* The end of the preamble: the first block numbered with a roman numeral. */
-static size_t
-preamble_end(struct px_doc *doc)
+/* The end of the preamble: the first block numbered with a roman numeral,
+ * or just after the sentence that hands out the duties (rule task.opener:
+ * a directive's "… Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:" has no parts). */
+static int
+preamble_end(struct px_xrun *r, struct px_xkey *k, size_t *end)
 {
-    for (size_t i = 0; i < doc->nblocks; i++)
-        if (px_xmark_of(doc->blocks[i].number) == PX_XM_ROMAN)
-            return i;
-    return doc->nblocks;
+    struct px_doc *doc = r->doc;
+    *end = doc->nblocks;
+    for (size_t i = 0; i < doc->nblocks; i++) {
+        const struct px_block *b = &doc->blocks[i];
+        if (px_xmark_of(b->number) == PX_XM_ROMAN) {
+            *end = i;
+            return 0;
+        }
+        if (b->type == PX_BLOCK_TABLE || b->number || !b->text[0])
+            continue;
+        struct px_match m;
+        if (px_xkey_make(r, b->text, strlen(b->text), k) != 0)
+            return -1;
+        if (px_xmatch(r, "task.opener", k->key.ptr, k->key.len, &m)) {
+            *end = i + 1;
+            return 0;
+        }
+    }
+    return 0;
 }
 
 /* A named group of the last match, as offsets into the keyed text. */
@@ -457,6 +474,44 @@ find_issuer_line(struct px_xrun *r, const struct units *u, struct px_xkey *k, co
     return found;
 }
 
+/*
+ * A directive of the Chairman ("…, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:",
+ * rule doc.issuer.speaker) is headed by the body and signed by its head
+ * with no authority line: the role the sentence names goes before an issuer
+ * read as the body itself ("Ủy ban nhân dân tỉnh Lào Cai").
+ */
+static int
+speaker_role(struct px_xrun *r, const struct units *u, struct px_xkey *k)
+{
+    static const char *id = "doc.issuer.speaker";
+    const struct px_rule *rule = px_xrule(r, id);
+    struct px_docinfo *info = &r->out->info;
+    const char *role = rule ? px_rule_get(rule, "role") : NULL;
+    const char *body = rule ? px_rule_get(rule, "body") : NULL;
+    if (!role || !body || !info->issuer || strncmp(info->issuer, body, strlen(body)) != 0)
+        return 0;
+    for (size_t i = 0; i < u->n; i++) {
+        struct px_match m;
+        struct px_str g;
+        if (u->v[i].c)
+            continue;
+        if (px_xkey_make(r, u->v[i].text, strlen(u->v[i].text), k) != 0)
+            return -1;
+        if (!px_xmatch(r, id, k->key.ptr, k->key.len, &m))
+            continue;
+        if (px_match_group(rule, &m, k->key.ptr, "role", &g) && g.len) {
+            struct px_buf b = PX_BUF_INIT;
+            px_buf_printf(&b, "%s %s", role, info->issuer);
+            info->issuer = px_xcopy_oneline(r, b.ptr, b.len);
+            px_buf_release(&b);
+            size_t ma = px_xkey_src(k, m.start), mz = px_xkey_src(k, m.end);
+            set_prov(info, PX_FACT_ISSUER, id, unit_span(&u->v[i], ma, mz - ma));
+        }
+        return 0;
+    }
+    return 0;
+}
+
 /* "Nghệ An, ngày 04 tháng 5 năm 2026" in the preamble. */
 static int
 find_issued(struct px_xrun *r, const struct units *u, struct px_xkey *k, const char **province)
@@ -597,7 +652,9 @@ find_implements(struct px_xrun *r, struct px_xkey *k)
             return -1;
         if (!px_xmatch_any(r, "doc.implements.", k->key.ptr, k->key.len, &m))
             continue;
-        for (size_t at = 0; px_rule_match(&r->ex->rs, num, k->key.ptr, k->key.len, at, &m) == 1;
+        /* a clause inside the sentence names its documents from where it opens */
+        for (size_t at = m.start;
+             px_rule_match(&r->ex->rs, num, k->key.ptr, k->key.len, at, &m) == 1;
              at = m.end > at ? m.end : at + 1) {
             size_t a = px_xkey_src(k, m.start), z = px_xkey_src(k, m.end);
             char *n = copy_nospace(r, b->text, a, z);
@@ -668,7 +725,8 @@ px_extract_docinfo(struct px_xrun *r)
     struct units pre = {NULL, 0, 0}, all = {NULL, 0, 0};
     const char *province = NULL;
     int rc = -1, have_number;
-    r->preamble_end = preamble_end(r->doc);
+    if (preamble_end(r, &k, &r->preamble_end) != 0)
+        goto out;
     units_collect(r->doc, 0, r->preamble_end, &pre);
     info->implements.present = 1;
     if (find_kind(r, &pre, &k) < 0 || (have_number = find_header_number(r, &pre, &k)) < 0)
@@ -691,6 +749,8 @@ px_extract_docinfo(struct px_xrun *r)
         if (find_issuer_line(r, &all, &k, &province) < 0)
             goto out;
     }
+    if (speaker_role(r, &pre, &k) < 0)
+        goto out;
     if (find_implements(r, &k) < 0 || find_year(r, &pre, &k) < 0)
         goto out;
     if (info->province)

@@ -650,6 +650,15 @@ walk_block(struct walk *w, size_t bi)
         w->section = px_xcopy_oneline(r, b->text, strlen(b->text));
         return 0;
     }
+    if (!b->number && px_xmatch(r, "task.opener", w->k.key.ptr, w->k.key.len, &m)) {
+        /* "… Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:" hands out the duties
+         * below it: a directive has no part titled for its tasks */
+        if (item_close(w, &w->cand) || close_head(w))
+            return -1;
+        w->in_tasks = 1;
+        w->section = px_xcopy_oneline(r, b->text, strlen(b->text));
+        return 0;
+    }
     if (is_end(w, b) || mk == PX_XM_ROMAN) {
         if (item_close(w, &w->cand) || close_head(w))
             return -1;
