@@ -5,16 +5,21 @@
 
 #include <string.h>
 
-static const char usage[] =
-    "usage: planex baseline list --db FILE\n"
-    "       planex baseline show --db FILE NUMBER\n"
-    "\n"
+static const struct cli_help_opt options[] = {
+    {"--db FILE", "the database"},
+    {NULL, NULL},
+};
+
+const struct cli_help cmd_baseline_help = {
+    "planex baseline list --db FILE\n"
+    "       planex baseline show --db FILE NUMBER",
     "A baseline is a document ingested with --as-baseline (for instance the\n"
     "reconstruction under corpora/baseline/, or the official text once it is\n"
     "published: the newest ingest for a number wins). list prints one line per\n"
-    "stored baseline; show prints its national targets (with their ids) and tasks.\n"
-    "\n"
-    "exit codes: 0 ok, 1 no such baseline, 2 usage error, 3 system failure\n";
+    "stored baseline; show prints its national targets (with their ids) and tasks.\n",
+    options,
+    "0 ok, 1 no such baseline, 2 usage error, 3 system failure",
+};
 
 static int
 list(struct px_store *st, struct px_arena *a, struct px_diag *dg)
@@ -63,10 +68,6 @@ show(struct px_store *st, const char *number, struct px_arena *a, struct px_diag
 int
 cmd_baseline(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
     const char *db = NULL, *sub = argc > 1 ? argv[1] : NULL, *number = NULL;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc)
@@ -85,15 +86,9 @@ cmd_baseline(int argc, char **argv)
         return cli_usage_error("baseline", "missing '--db FILE'");
     if (is_show != (number != NULL))
         return cli_usage_error("baseline", is_show ? "missing NUMBER" : "unexpected NUMBER");
-    struct px_diag dg;
-    px_diag_init(&dg);
-    dg.echo = stderr;
-    struct px_arena a;
-    px_arena_init(&a);
-    struct px_store *st = px_store_open(db, &dg);
-    int rc = !st ? PX_EXIT_SYSTEM : is_list ? list(st, &a, &dg) : show(st, number, &a, &dg);
-    px_store_close(st);
-    px_arena_release(&a);
-    px_diag_release(&dg);
-    return rc;
+    struct cli_store cs;
+    int rc = cli_open_store(&cs, db);
+    if (rc == PX_EXIT_OK)
+        rc = is_list ? list(cs.st, &cs.a, &cs.dg) : show(cs.st, number, &cs.a, &cs.dg);
+    return cli_close_store(&cs, rc);
 }

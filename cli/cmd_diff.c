@@ -3,33 +3,36 @@
 
 #include "diff.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: planex diff --db FILE [--baseline NUMBER] [--format table|jsonl|csv|md]\n"
-    "                   [--summary] [--rules DIR] [DOC... | --province NAME | --all]\n"
-    "\n"
+static const struct cli_help_opt options[] = {
+    {"--db FILE", "the database"},
+    {"--baseline NUMBER", "the baseline's document number, e.g. 534/QĐ-TTg"},
+    {"--format F", "table (default), jsonl, csv or md"},
+    {"--summary", "one line per plan: what is missing or weaker"},
+    {"--province NAME", "the plans of one province"},
+    {"--all", "every plan implementing the baseline"},
+    {"--rules DIR", "where diff-stopwords.txt and diff-levels.tsv are"},
+    {NULL, NULL},
+};
+
+const struct cli_help cmd_diff_help = {
+    "planex diff --db FILE [--baseline NUMBER] [--format table|jsonl|csv|md]\n"
+    "                   [--summary] [--rules DIR] [DOC... | --province NAME | --all]",
     "Compare each plan with the baseline it implements (a document ingested with\n"
     "--as-baseline): per national target equal, stronger, weaker or missing, with\n"
     "the plan's figure, words and line; the plan's other targets as local; per\n"
     "national task the matching plan tasks, and where lead or deadline differ.\n"
     "Without --baseline, each plan is compared with every stored baseline it\n"
-    "implements.\n"
-    "\n"
-    "options:\n"
-    "  --db FILE          the database\n"
-    "  --baseline NUMBER  the baseline's document number, e.g. 534/QĐ-TTg\n"
-    "  --format F         table (default), jsonl, csv or md\n"
-    "  --summary          one line per plan: what is missing or weaker\n"
-    "  --province NAME    the plans of one province\n"
-    "  --all              every plan implementing the baseline\n"
-    "  --rules DIR        where diff-stopwords.txt and diff-levels.tsv are\n"
-    "  -h, --help         this help\n"
-    "\n"
-    "exit codes: 0 ok, 1 a plan or baseline was not found or does not implement\n"
-    "the baseline, 2 usage error, 3 system failure\n";
+    "implements.\n",
+    options,
+    "0 ok, 1 a plan or baseline was not found or does not implement\n"
+    "the baseline, 2 usage error, 3 system failure",
+};
+
+/* The values of --format, in the order of enum px_diff_format. */
+static const char *const formats[] = {"table", "jsonl", "csv", "md", NULL};
 
 struct opts {
     const char *db, *baseline, *province, *rules;
@@ -40,53 +43,33 @@ struct opts {
 };
 
 static int
-parse_format(const char *s, enum px_diff_format *fmt)
-{
-    static const struct {
-        const char *name;
-        enum px_diff_format fmt;
-    } names[] = {{"table", PX_DIFF_TABLE},
-                 {"jsonl", PX_DIFF_JSONL},
-                 {"csv", PX_DIFF_CSV},
-                 {"md", PX_DIFF_MD}};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (!strcmp(s, names[i].name)) {
-            *fmt = names[i].fmt;
-            return 0;
-        }
-    return -1;
-}
-
-static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
     static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},     {"baseline", required_argument, NULL, 'b'},
-        {"format", required_argument, NULL, 'f'}, {"province", required_argument, NULL, 'p'},
-        {"rules", required_argument, NULL, 'r'},  {"all", no_argument, NULL, 'a'},
-        {"summary", no_argument, NULL, 's'},      {NULL, 0, NULL, 0},
+        {"baseline", required_argument, NULL, 'b'},
+        {"province", required_argument, NULL, 'p'},
+        {"all", no_argument, NULL, 'a'},
+        {"summary", no_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
     };
+    struct cli_opts co = {
+        .common = CLI_OPT_DB | CLI_OPT_RULES | CLI_OPT_FORMAT, .formats = formats, .own = longs};
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
-        if (c == 'd')
-            o->db = optarg;
-        else if (c == 'b')
+    while ((c = cli_getopt(&co, argc, argv)) != -1) {
+        if (c == 'b')
             o->baseline = optarg;
         else if (c == 'p')
             o->province = optarg;
-        else if (c == 'r')
-            o->rules = optarg;
         else if (c == 'a')
             o->all = 1;
         else if (c == 's')
             o->summary = 1;
-        else if (c == 'f' && parse_format(optarg, &o->fmt) == 0)
-            continue;
         else
             return cli_usage_error("diff", "bad option or argument '%s'", argv[optind - 1]);
     }
+    o->db = co.db;
+    o->rules = co.rules;
+    o->fmt = (enum px_diff_format)co.format;
     if (!o->db)
         return cli_usage_error("diff", "missing '--db FILE'");
     o->docs = argv + optind;
@@ -98,21 +81,21 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 struct run {
     struct opts *o;
-    struct px_store *st;
+    struct cli_store cs;
+    struct px_store *st;  /* cs.st */
+    struct px_arena *a;   /* &cs.a */
+    struct px_diag *dg;   /* &cs.dg */
     struct px_diff_ctx *cx;
-    struct px_arena a;
-    struct px_diag dg;
     char *used; /* per named document: compared with some baseline */
     int refused;
 };
-
 /* The named document (its preferred stored format), or 0 when not stored. */
 static int
 find_doc(struct run *r, const char *key, struct px_store_doc *out)
 {
     struct px_store_doc *d;
     size_t n;
-    if (px_store_docs(r->st, key, &r->a, &d, &n, &r->dg) != 0)
+    if (px_store_docs(r->st, key, r->a, &d, &n, r->dg) != 0)
         return -1;
     int found = 0;
     for (size_t i = 0; i < n; i++)
@@ -128,7 +111,7 @@ find_doc(struct run *r, const char *key, struct px_store_doc *out)
 static int
 named_docs(struct run *r, const struct px_baseline *bl, struct px_store_doc **docs, size_t *n)
 {
-    *docs = px_arena_calloc(&r->a, (size_t)r->o->ndocs + 1, sizeof **docs);
+    *docs = px_arena_calloc(r->a, (size_t)r->o->ndocs + 1, sizeof **docs);
     *n = 0;
     for (int i = 0; i < r->o->ndocs; i++) {
         struct px_store_doc d;
@@ -137,7 +120,7 @@ named_docs(struct run *r, const struct px_baseline *bl, struct px_store_doc **do
             return -1;
         if (f == 0)
             continue;
-        int imp = px_doc_implements(r->st, d.id, bl->number, &r->dg);
+        int imp = px_doc_implements(r->st, d.id, bl->number, r->dg);
         if (imp < 0)
             return -1;
         if (imp || r->o->baseline) {
@@ -152,7 +135,7 @@ static int
 diff_against(struct run *r, const char *number)
 {
     struct px_baseline bl;
-    int found = px_baseline_load(r->st, number, &r->a, &bl, &r->dg);
+    int found = px_baseline_load(r->st, number, r->a, &bl, r->dg);
     if (found <= 0) {
         if (found == 0)
             fprintf(stderr,
@@ -163,12 +146,12 @@ diff_against(struct run *r, const char *number)
     struct px_store_doc *docs;
     size_t n;
     int rc = r->o->ndocs ? named_docs(r, &bl, &docs, &n)
-                         : px_diff_select(r->st, &bl, r->o->province, &r->a, &docs, &n, &r->dg);
+                         : px_diff_select(r->st, &bl, r->o->province, r->a, &docs, &n, r->dg);
     if (rc != 0)
         return -1;
-    struct px_plan_diff *pd = px_arena_calloc(&r->a, n + 1, sizeof *pd);
+    struct px_plan_diff *pd = px_arena_calloc(r->a, n + 1, sizeof *pd);
     for (size_t i = 0; i < n; i++) {
-        if (px_diff_plan(r->cx, r->st, &bl, &docs[i], &r->a, &pd[i], &r->dg) != 0)
+        if (px_diff_plan(r->cx, r->st, &bl, &docs[i], r->a, &pd[i], r->dg) != 0)
             return -1;
         if (!pd[i].implements) {
             fprintf(stderr, "planex: diff: '%s' does not implement %s\n", pd[i].doc, bl.number);
@@ -177,8 +160,8 @@ diff_against(struct run *r, const char *number)
     }
     if (n == 0 && !r->o->ndocs)
         fprintf(stderr, "planex: diff: no stored plan implements %s\n", bl.number);
-    return r->o->summary ? px_diff_write_summary(stdout, &bl, pd, n, &r->dg)
-                         : px_diff_write(stdout, r->o->fmt, &bl, pd, n, &r->dg);
+    return r->o->summary ? px_diff_write_summary(stdout, &bl, pd, n, r->dg)
+                         : px_diff_write(stdout, r->o->fmt, &bl, pd, n, r->dg);
 }
 
 static int
@@ -186,7 +169,7 @@ diff_all_baselines(struct run *r)
 {
     struct px_store_doc *b;
     size_t n;
-    if (px_baseline_list(r->st, &r->a, &b, &n, &r->dg) != 0)
+    if (px_baseline_list(r->st, r->a, &b, &n, r->dg) != 0)
         return -1;
     if (n == 0) {
         fprintf(stderr, "planex: diff: no baseline stored (ingest one with --as-baseline)\n");
@@ -206,21 +189,14 @@ diff_all_baselines(struct run *r)
 int
 cmd_diff(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
     struct opts o = {0};
     int rc = parse_opts(argc, argv, &o);
     if (rc)
         return rc;
-    struct run r = {.o = &o};
-    px_diag_init(&r.dg);
-    r.dg.echo = stderr;
-    px_arena_init(&r.a);
+    struct run r = {.o = &o, .a = &r.cs.a, .dg = &r.cs.dg};
     r.used = calloc((size_t)o.ndocs + 1, 1);
-    r.st = px_store_open(o.db, &r.dg);
-    r.cx = r.st ? px_diff_ctx_new(o.rules, &r.dg) : NULL;
+    r.cx = cli_open_store(&r.cs, o.db) == PX_EXIT_OK ? px_diff_ctx_new(o.rules, r.dg) : NULL;
+    r.st = r.cs.st;
     rc = PX_EXIT_SYSTEM;
     if (r.cx && (o.baseline ? diff_against(&r, o.baseline) : diff_all_baselines(&r)) == 0 &&
         fflush(stdout) == 0) {
@@ -236,9 +212,6 @@ cmd_diff(int argc, char **argv)
         rc = r.refused ? PX_EXIT_BAD_INPUT : PX_EXIT_OK;
     }
     px_diff_ctx_free(r.cx);
-    px_store_close(r.st);
-    px_arena_release(&r.a);
-    px_diag_release(&r.dg);
     free(r.used);
-    return rc;
+    return cli_close_store(&r.cs, rc);
 }

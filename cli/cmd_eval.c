@@ -4,24 +4,23 @@
 #include "eval.h"
 #include "export.h"
 
-#include <getopt.h>
+static const struct cli_help_opt options[] = {
+    {"--db FILE", "the database"},
+    {"--gold PATH", "a gold .jsonl file or a directory of them"},
+    {"--docs A,B", "only these documents"},
+    {"--show-errors", "list every mismatch before the table"},
+    {"--json", "print the scores as one JSON object"},
+    {NULL, NULL},
+};
 
-static const char usage[] =
-    "usage: planex eval --db FILE --gold DIR|FILE [--docs A,B] [--show-errors] [--json]\n"
-    "\n"
+const struct cli_help cmd_eval_help = {
+    "planex eval --db FILE --gold DIR|FILE [--docs A,B] [--show-errors] [--json]",
     "Export the database's records and score them against gold JSON Lines the\n"
     "way the reference scorer does: per-field precision, recall and F1, then the\n"
-    "micro-F1 over all fields. Only documents present in the gold are scored.\n"
-    "\n"
-    "options:\n"
-    "  --db FILE        the database\n"
-    "  --gold PATH      a gold .jsonl file or a directory of them\n"
-    "  --docs A,B       only these documents\n"
-    "  --show-errors    list every mismatch before the table\n"
-    "  --json           print the scores as one JSON object\n"
-    "  -h, --help       this help\n"
-    "\n"
-    "exit codes: 0 ok, 1 unreadable gold, 2 usage error, 3 system failure\n";
+    "micro-F1 over all fields. Only documents present in the gold are scored.\n",
+    options,
+    "0 ok, 1 unreadable gold, 2 usage error, 3 system failure",
+};
 
 struct opts {
     const char *db, *gold, *docs;
@@ -32,18 +31,14 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
     static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},   {"gold", required_argument, NULL, 'g'},
-        {"docs", required_argument, NULL, 'k'}, {"show-errors", no_argument, NULL, 'e'},
-        {"json", no_argument, NULL, 'j'},       {NULL, 0, NULL, 0},
+        {"gold", required_argument, NULL, 'g'},       {"docs", required_argument, NULL, 'k'},
+        {"show-errors", no_argument, NULL, 'e'},      {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
     };
+    struct cli_opts co = {.common = CLI_OPT_DB, .own = longs};
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
+    while ((c = cli_getopt(&co, argc, argv)) != -1) {
         switch (c) {
-        case 'd':
-            o->db = optarg;
-            break;
         case 'g':
             o->gold = optarg;
             break;
@@ -60,6 +55,7 @@ parse_opts(int argc, char **argv, struct opts *o)
             return cli_usage_error("eval", "bad option '%s'", argv[optind - 1]);
         }
     }
+    o->db = co.db;
     if (!o->db || !o->gold)
         return cli_usage_error("eval", "missing '--db FILE' or '--gold PATH'");
     if (optind < argc)
@@ -94,20 +90,13 @@ score(const struct opts *o, struct px_store *st, struct px_diag *dg)
 int
 cmd_eval(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
     struct opts o = {0};
     int rc = parse_opts(argc, argv, &o);
     if (rc)
         return rc;
-    struct px_diag dg;
-    px_diag_init(&dg);
-    dg.echo = stderr;
-    struct px_store *st = px_store_open(o.db, &dg);
-    rc = st ? score(&o, st, &dg) : PX_EXIT_SYSTEM;
-    px_store_close(st);
-    px_diag_release(&dg);
-    return rc;
+    struct cli_store cs;
+    rc = cli_open_store(&cs, o.db);
+    if (rc == PX_EXIT_OK)
+        rc = score(&o, cs.st, &cs.dg);
+    return cli_close_store(&cs, rc);
 }

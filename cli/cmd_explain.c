@@ -3,23 +3,23 @@
 
 #include "store.h"
 
-#include <getopt.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: planex explain --db FILE DOC [FIELD|TASK_ID]\n"
-    "\n"
+static const struct cli_help_opt options[] = {
+    {"--db FILE", "the database"},
+    {NULL, NULL},
+};
+
+const struct cli_help cmd_explain_help = {
+    "planex explain --db FILE DOC [FIELD|TASK_ID]",
     "For each extracted value of DOC (a doc key, or key.format): the rule that\n"
     "produced it and its source span (line, byte, length), with the source line\n"
     "when the file is still readable at its path. FIELD is a document fact (kind,\n"
     "number, issuer, province, issued, implements), 'tasks' or 'targets'; TASK_ID\n"
-    "a task id (its targets are shown with it).\n"
-    "\n"
-    "options:\n"
-    "  --db FILE        the database\n"
-    "  -h, --help       this help\n"
-    "\n"
-    "exit codes: 0 ok, 1 no such document or field, 2 usage error, 3 system failure\n";
+    "a task id (its targets are shown with it).\n",
+    options,
+    "0 ok, 1 no such document or field, 2 usage error, 3 system failure",
+};
 
 static const char *const fact_names[PX_FACT_COUNT] = {
     [PX_FACT_KIND] = "kind",     [PX_FACT_NUMBER] = "number",
@@ -174,29 +174,14 @@ explain(struct px_store *st, const char *key, const char *what, struct px_diag *
 int
 cmd_explain(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
-    static const struct option longs[] = {{"db", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
-    const char *db = NULL;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
-        if (c != 'd')
-            return cli_usage_error("explain", "bad option '%s'", argv[optind - 1]);
-        db = optarg;
-    }
-    if (!db || optind >= argc || argc - optind > 2)
+    struct cli_opts co = {.common = CLI_OPT_DB};
+    if (cli_getopt(&co, argc, argv) != -1)
+        return cli_usage_error("explain", "bad option '%s'", argv[optind - 1]);
+    if (!co.db || optind >= argc || argc - optind > 2)
         return cli_usage_error("explain", "expected '--db FILE DOC [FIELD|TASK_ID]'");
-    struct px_diag dg;
-    px_diag_init(&dg);
-    dg.echo = stderr;
-    struct px_store *st = px_store_open(db, &dg);
-    int rc = st ? explain(st, argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL, &dg)
-                : PX_EXIT_SYSTEM;
-    px_store_close(st);
-    px_diag_release(&dg);
-    return rc;
+    struct cli_store cs;
+    int rc = cli_open_store(&cs, co.db);
+    if (rc == PX_EXIT_OK)
+        rc = explain(cs.st, argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL, &cs.dg);
+    return cli_close_store(&cs, rc);
 }

@@ -3,26 +3,26 @@
 
 #include "export.h"
 
-#include <getopt.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: planex export --db FILE [--format jsonl|csv] [--what tasks|targets|documents]\n"
-    "                     [--doc KEY] [--why]\n"
-    "\n"
+static const struct cli_help_opt options[] = {
+    {"--db FILE", "the database"},
+    {"--format F", "jsonl or csv"},
+    {"--what T", "csv table: tasks, targets or documents"},
+    {"--doc KEY", "only this document (its key, or key.format)"},
+    {"--why", "add the rule behind each record (jsonl)"},
+    {NULL, NULL},
+};
+
+const struct cli_help cmd_export_help = {
+    "planex export --db FILE [--format jsonl|csv] [--what tasks|targets|documents]\n"
+    "                     [--doc KEY] [--why]",
     "Print the stored records. jsonl (the default) is the export contract: per\n"
     "document, the document record, its tasks in order, then its targets. csv\n"
-    "prints one table (--what, default tasks) with a UTF-8 BOM for spreadsheets.\n"
-    "\n"
-    "options:\n"
-    "  --db FILE        the database\n"
-    "  --format F       jsonl or csv\n"
-    "  --what T         csv table: tasks, targets or documents\n"
-    "  --doc KEY        only this document (its key, or key.format)\n"
-    "  --why            add the rule behind each record (jsonl)\n"
-    "  -h, --help       this help\n"
-    "\n"
-    "exit codes: 0 ok, 2 usage error, 3 system failure (database, output)\n";
+    "prints one table (--what, default tasks) with a UTF-8 BOM for spreadsheets.\n",
+    options,
+    "0 ok, 2 usage error, 3 system failure (database, output)",
+};
 
 struct opts {
     const char *db, *doc;
@@ -34,22 +34,19 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
     static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},   {"format", required_argument, NULL, 'f'},
-        {"what", required_argument, NULL, 'w'}, {"doc", required_argument, NULL, 'k'},
-        {"why", no_argument, NULL, 'y'},        {NULL, 0, NULL, 0},
+        {"what", required_argument, NULL, 'w'},
+        {"doc", required_argument, NULL, 'k'},
+        {"why", no_argument, NULL, 'y'},
+        {NULL, 0, NULL, 0},
     };
+    static const char *const formats[] = {"jsonl", "csv", NULL};
+    struct cli_opts co = {.common = CLI_OPT_DB | CLI_OPT_FORMAT, .formats = formats, .own = longs};
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
-        if (c == 'd')
-            o->db = optarg;
-        else if (c == 'k')
+    while ((c = cli_getopt(&co, argc, argv)) != -1) {
+        if (c == 'k')
             o->doc = optarg;
         else if (c == 'y')
             o->with_why = 1;
-        else if (c == 'f' && (!strcmp(optarg, "jsonl") || !strcmp(optarg, "csv")))
-            o->csv = !strcmp(optarg, "csv");
         else if (c == 'w' && !strcmp(optarg, "tasks"))
             o->what = PX_EXPORT_TASKS;
         else if (c == 'w' && !strcmp(optarg, "targets"))
@@ -59,6 +56,8 @@ parse_opts(int argc, char **argv, struct opts *o)
         else
             return cli_usage_error("export", "bad option or argument '%s'", argv[optind - 1]);
     }
+    o->db = co.db;
+    o->csv = co.format == 1;
     if (!o->db)
         return cli_usage_error("export", "missing '--db FILE'");
     if (optind < argc)
@@ -69,26 +68,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 int
 cmd_export(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
     struct opts o = {0};
     int rc = parse_opts(argc, argv, &o);
     if (rc)
         return rc;
-    struct px_diag dg;
-    px_diag_init(&dg);
-    dg.echo = stderr;
-    struct px_store *st = px_store_open(o.db, &dg);
-    rc = PX_EXIT_SYSTEM;
-    if (st) {
-        int r = o.csv ? px_export_csv(stdout, st, o.doc, o.what, &dg)
-                      : px_export_jsonl(stdout, st, o.doc, o.with_why, &dg);
-        if (r == 0 && fflush(stdout) == 0)
-            rc = PX_EXIT_OK;
+    struct cli_store cs;
+    rc = cli_open_store(&cs, o.db);
+    if (rc == PX_EXIT_OK) {
+        int r = o.csv ? px_export_csv(stdout, cs.st, o.doc, o.what, &cs.dg)
+                      : px_export_jsonl(stdout, cs.st, o.doc, o.with_why, &cs.dg);
+        if (r != 0 || fflush(stdout) != 0)
+            rc = PX_EXIT_SYSTEM;
     }
-    px_store_close(st);
-    px_diag_release(&dg);
-    return rc;
+    return cli_close_store(&cs, rc);
 }

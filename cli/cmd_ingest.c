@@ -6,31 +6,31 @@
 #include "ingest.h"
 #include "parallel.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "usage: planex ingest --db FILE [--rules DIR] [--as-baseline] [-j N] [-q] PATH...\n"
-    "\n"
+static const struct cli_help_opt options[] = {
+    {"--db FILE", "the database (created if missing)"},
+    {"--rules DIR", "rule files (default: $PLANEX_RULES or the built-in rules)"},
+    {"--as-baseline", "mark the documents as national baselines"},
+    {"-j, --jobs N", "N worker threads parse and extract, one writer stores\n"
+                     "(same result as -j 1; default 1)"},
+    {"-q, --quiet", "no progress line and no summary"},
+    {NULL, NULL},
+};
+
+const struct cli_help cmd_ingest_help = {
+    "planex ingest --db FILE [--rules DIR] [--as-baseline] [-j N] [-q] PATH...",
     "Parse, normalise, extract and store each file; directories are walked\n"
     "recursively in name order (hidden entries skipped; .txt .md .html .htm .docx\n"
     "and files that look like HTML or DOCX). Content stored already is skipped;\n"
-    "a changed file with the same name replaces its old version.\n"
-    "\n"
-    "options:\n"
-    "  --db FILE        the database (created if missing)\n"
-    "  --rules DIR      rule files (default: $PLANEX_RULES or the built-in rules)\n"
-    "  --as-baseline    mark the documents as national baselines\n"
-    "  -j, --jobs N     N worker threads parse and extract, one writer stores\n"
-    "                   (same result as -j 1; default 1)\n"
-    "  -q, --quiet      no progress line and no summary\n"
-    "  -h, --help       this help\n"
-    "\n"
-    "exit codes: 0 every file ingested (unchanged counts), 1 some files refused,\n"
-    "2 usage error, 3 system failure\n";
+    "a changed file with the same name replaces its old version.\n",
+    options,
+    "0 every file ingested (unchanged counts), 1 some files refused,\n"
+    "2 usage error, 3 system failure",
+};
 
 struct opts {
     const char *db;
@@ -47,17 +47,9 @@ struct tally {
 };
 
 static double
-seconds_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static double
 mb_per_s(const struct tally *t)
 {
-    double s = seconds_since(&t->t0);
+    double s = cli_seconds_since(&t->t0);
     return s > 0 ? (double)t->bytes / 1e6 / s : 0;
 }
 
@@ -81,37 +73,24 @@ summary(const struct tally *t)
     fprintf(stderr,
             "ingested %zu new, %zu replaced, %zu unchanged, %zu refused in %.2f s (%.1f MB/s)\n",
             t->count[PX_INGEST_NEW], t->count[PX_INGEST_REPLACED], t->count[PX_INGEST_SAME],
-            t->count[PX_INGEST_REFUSED], seconds_since(&t->t0), mb_per_s(t));
+            t->count[PX_INGEST_REFUSED], cli_seconds_since(&t->t0), mb_per_s(t));
 }
 
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
     static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"rules", required_argument, NULL, 'r'},
         {"as-baseline", no_argument, NULL, 'b'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
         {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
+    struct cli_opts co = {
+        .common = CLI_OPT_DB | CLI_OPT_RULES | CLI_OPT_QUIET, .own = longs, .own_short = "j:"};
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+qhj:", longs, NULL)) != -1) {
+    while ((c = cli_getopt(&co, argc, argv)) != -1) {
         switch (c) {
-        case 'd':
-            o->db = optarg;
-            break;
-        case 'r':
-            o->rules = optarg;
-            break;
         case 'b':
             o->as_baseline = 1;
-            break;
-        case 'q':
-            o->quiet = 1;
             break;
         case 'j':
             o->jobs = atoi(optarg);
@@ -123,6 +102,9 @@ parse_opts(int argc, char **argv, struct opts *o)
                                    argv[optind - 1]);
         }
     }
+    o->db = co.db;
+    o->rules = co.rules;
+    o->quiet = co.quiet;
     if (!o->db)
         return cli_usage_error("ingest", "missing '--db FILE'");
     if (optind >= argc)
@@ -194,45 +176,33 @@ ingest_parallel(struct px_store *st, char **files, size_t n, const struct opts *
 int
 cmd_ingest(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
     struct opts o = {0};
     int rc = parse_opts(argc, argv, &o);
     if (rc)
         return rc;
-    struct px_diag dg;
-    px_diag_init(&dg);
-    dg.echo = stderr;
+    struct cli_store cs;
+    cli_open_store(&cs, NULL); /* the inputs are listed (and missing ones reported) first */
     struct tally t = {0};
     clock_gettime(CLOCK_MONOTONIC, &t.t0);
     char **files;
     size_t nfiles;
-    size_t missing = px_ingest_list(argv + optind, (size_t)(argc - optind), &files, &nfiles, &dg);
+    size_t missing =
+        px_ingest_list(argv + optind, (size_t)(argc - optind), &files, &nfiles, &cs.dg);
     t.count[PX_INGEST_REFUSED] = missing;
-    px_diag_clear(&dg);
-    struct px_store *st = px_store_open(o.db, &dg);
+    px_diag_clear(&cs.dg);
+    cs.st = px_store_open(o.db, &cs.dg);
     struct px_ingest *ig =
-        st && o.jobs <= 1 ? px_ingest_new(st, o.rules, o.as_baseline, &dg) : NULL;
-    if (st && o.jobs > 1) {
-        rc = ingest_parallel(st, files, nfiles, &o, &t, &dg);
-        if (rc != PX_EXIT_SYSTEM && missing)
-            rc = PX_EXIT_BAD_INPUT;
-        if (!o.quiet)
-            summary(&t);
-    } else if (!ig) {
-        rc = PX_EXIT_SYSTEM;
-    } else {
-        rc = ingest_all(ig, files, nfiles, &o, &t, &dg);
+        cs.st && o.jobs <= 1 ? px_ingest_new(cs.st, o.rules, o.as_baseline, &cs.dg) : NULL;
+    rc = PX_EXIT_SYSTEM;
+    if (o.jobs > 1 ? cs.st != NULL : ig != NULL) {
+        rc = o.jobs > 1 ? ingest_parallel(cs.st, files, nfiles, &o, &t, &cs.dg)
+                        : ingest_all(ig, files, nfiles, &o, &t, &cs.dg);
         if (rc != PX_EXIT_SYSTEM && missing)
             rc = PX_EXIT_BAD_INPUT;
         if (!o.quiet)
             summary(&t);
     }
     px_ingest_free(ig);
-    px_store_close(st);
     px_ingest_list_free(files, nfiles);
-    px_diag_release(&dg);
-    return rc;
+    return cli_close_store(&cs, rc);
 }

@@ -24,29 +24,25 @@ struct parse_opts {
     int first_file; /* index in argv */
 };
 
-struct stages {
-    struct px_normalizer *nz;
-    struct px_extractor *ex;
+static const struct cli_help_opt options[] = {
+    {"--dump=KIND", "what to print (default: blocks)"},
+    {"--rules DIR", "rule files for --dump=records (default: $PLANEX_RULES or the\n"
+                    "installed rules)"},
+    {NULL, NULL},
 };
 
-static void
-usage(FILE *f)
-{
-    fprintf(f, "usage: planex parse [--dump=blocks|norm|records] [--rules DIR] FILE...\n\n"
-               "Parse each FILE (text, HTML or DOCX, guessed from its bytes) and print one\n"
-               "stage as JSON Lines on stdout:\n"
-               "  blocks   the block stream: headings, paragraphs, list items, footnotes,\n"
-               "           tables (rows x cells, header rows flagged), with source spans\n"
-               "  norm     the same after normalisation (NFC, one tone placement, spaces)\n"
-               "  records  the extracted document facts, tasks and targets\n\n"
-               "options:\n"
-               "  --dump=KIND   what to print (default: blocks)\n"
-               "  --rules DIR   rule files for --dump=records (default: $PLANEX_RULES or the\n"
-               "                installed rules)\n"
-               "  -h, --help    this text\n\n"
-               "exit codes: 0 ok, 1 some file refused (the others are still printed),\n"
-               "2 usage error, 3 system failure\n");
-}
+const struct cli_help cmd_parse_help = {
+    "planex parse [--dump=blocks|norm|records] [--rules DIR] FILE...",
+    "Parse each FILE (text, HTML or DOCX, guessed from its bytes) and print one\n"
+    "stage as JSON Lines on stdout:\n"
+    "  blocks   the block stream: headings, paragraphs, list items, footnotes,\n"
+    "           tables (rows x cells, header rows flagged), with source spans\n"
+    "  norm     the same after normalisation (NFC, one tone placement, spaces)\n"
+    "  records  the extracted document facts, tasks and targets\n",
+    options,
+    "0 ok, 1 some file refused (the others are still printed),\n"
+    "2 usage error, 3 system failure",
+};
 
 static int
 parse_dump_kind(const char *v, enum dump_kind *out)
@@ -90,7 +86,7 @@ parse_args(int argc, char **argv, struct parse_opts *o)
 }
 
 static int
-print_records(struct stages *st, struct px_doc *doc, const struct px_buf *data, struct px_diag *dg)
+print_records(struct cli_extractor *st, struct px_doc *doc, const struct px_buf *data, struct px_diag *dg)
 {
     struct px_extraction ex;
     memset(&ex, 0, sizeof ex);
@@ -104,7 +100,7 @@ print_records(struct stages *st, struct px_doc *doc, const struct px_buf *data, 
 
 /* One file: read, parse, maybe normalise and extract, print. */
 static int
-run_file(const char *path, const struct parse_opts *o, struct stages *st, struct px_diag *dg)
+run_file(const char *path, const struct parse_opts *o, struct cli_extractor *st, struct px_diag *dg)
 {
     struct px_buf data = PX_BUF_INIT;
     if (px_read_file(path, &data) != 0) {
@@ -127,40 +123,22 @@ run_file(const char *path, const struct parse_opts *o, struct stages *st, struct
     return rc;
 }
 
+/* Blocks need no stage; norm the normaliser; records the extractor too. */
 static int
-open_stages(const struct parse_opts *o, struct stages *st, struct px_diag *dg)
+open_stages(const struct parse_opts *o, struct cli_extractor *st, struct px_diag *dg)
 {
     memset(st, 0, sizeof *st);
     if (o->dump == DUMP_BLOCKS)
         return 0;
+    if (o->dump == DUMP_RECORDS)
+        return cli_load_extractor(st, o->rules_dir, dg);
     st->nz = px_normalizer_new(dg);
-    if (!st->nz)
-        return -1;
-    if (o->dump == DUMP_RECORDS) {
-        const char *dir = o->rules_dir ? o->rules_dir : px_rules_default_dir();
-        st->ex = px_extractor_new(dir, st->nz, dg);
-        if (!st->ex)
-            return -1;
-    }
-    return 0;
-}
-
-static void
-close_stages(struct stages *st)
-{
-    if (st->ex)
-        px_extractor_free(st->ex);
-    if (st->nz)
-        px_normalizer_free(st->nz);
+    return st->nz ? 0 : -1;
 }
 
 int
 cmd_parse(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        usage(stdout);
-        return PX_EXIT_OK;
-    }
     struct parse_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc != PX_EXIT_OK)
@@ -169,9 +147,9 @@ cmd_parse(int argc, char **argv)
     px_diag_init(&dg);
     dg.echo = stderr;
     dg.echo_min = PX_WARNING;
-    struct stages st;
+    struct cli_extractor st;
     if (open_stages(&o, &st, &dg) != 0) {
-        close_stages(&st);
+        cli_free_extractor(&st);
         px_diag_release(&dg);
         return PX_EXIT_SYSTEM;
     }
@@ -182,7 +160,7 @@ cmd_parse(int argc, char **argv)
     }
     if (fflush(stdout) != 0)
         rc = PX_EXIT_SYSTEM;
-    close_stages(&st);
+    cli_free_extractor(&st);
     px_diag_release(&dg);
     return rc;
 }

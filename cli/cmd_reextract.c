@@ -6,67 +6,42 @@
 #include "normalize.h"
 #include "reload.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const char usage[] =
-    "usage: planex reextract --db FILE [--rules DIR] [-q] [KEY...]\n"
-    "\n"
+static const struct cli_help_opt options[] = {
+    {"--db FILE", "the database"},
+    {"--rules DIR", "rule files (default: $PLANEX_RULES or the built-in rules)"},
+    {"-q, --quiet", "no summary"},
+    {NULL, NULL},
+};
+
+const struct cli_help cmd_reextract_help = {
+    "planex reextract --db FILE [--rules DIR] [-q] [KEY...]",
     "Run extraction again on stored documents (all, or those named by doc key or\n"
     "key.format) from their stored blocks, without reading or parsing the source\n"
     "files, and replace their tasks, targets and document facts. Use it after a\n"
-    "rule edit: the result is what a fresh ingest with the same rules stores.\n"
-    "\n"
-    "options:\n"
-    "  --db FILE        the database\n"
-    "  --rules DIR      rule files (default: $PLANEX_RULES or the built-in rules)\n"
-    "  -q, --quiet      no summary\n"
-    "  -h, --help       this help\n"
-    "\n"
-    "exit codes: 0 done, 2 usage error, 3 system failure\n";
-
-struct opts {
-    const char *db;
-    const char *rules;
-    int quiet;
+    "rule edit: the result is what a fresh ingest with the same rules stores.\n",
+    options,
+    "0 done, 2 usage error, 3 system failure",
 };
 
 static int
-parse_opts(int argc, char **argv, struct opts *o)
+parse_opts(int argc, char **argv, struct cli_opts *co)
 {
-    static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"rules", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+qh", longs, NULL)) != -1) {
-        if (c == 'd')
-            o->db = optarg;
-        else if (c == 'r')
-            o->rules = optarg;
-        else if (c == 'q')
-            o->quiet = 1;
-        else
-            return cli_usage_error("reextract", "unknown option or missing argument '%s'",
-                                   argv[optind - 1]);
-    }
-    if (!o->db)
+    if (cli_getopt(co, argc, argv) != -1)
+        return cli_usage_error("reextract", "unknown option or missing argument '%s'",
+                               argv[optind - 1]);
+    if (!co->db)
         return cli_usage_error("reextract", "missing '--db FILE'");
     return 0;
 }
 
 struct run {
-    struct px_store *st;
+    struct cli_store cs;
     struct px_reload *rl;
-    struct px_normalizer *nz;
-    struct px_extractor *ex;
+    struct cli_extractor ce;
     size_t done, without_maps;
 };
 
@@ -78,7 +53,7 @@ reextract_one(struct run *r, int64_t id, struct px_diag *dg)
     if (px_reload_doc(r->rl, id, &doc, &has_maps, dg) < 0)
         return -1;
     struct px_extraction ex;
-    int rc = px_extract(r->ex, &doc, &ex, dg);
+    int rc = px_extract(r->ce.ex, &doc, &ex, dg);
     if (rc == 0)
         rc = px_reload_replace(r->rl, id, &ex, dg);
     px_doc_release(&doc);
@@ -104,58 +79,32 @@ reextract_key(struct run *r, const char *key, struct px_diag *dg)
     return rc;
 }
 
-static int
-setup(struct run *r, const struct opts *o, struct px_diag *dg)
-{
-    r->st = px_store_open(o->db, dg);
-    r->rl = r->st ? px_reload_new(r->st, dg) : NULL;
-    r->nz = r->rl ? px_normalizer_new(dg) : NULL;
-    r->ex =
-        r->nz ? px_extractor_new(o->rules ? o->rules : px_rules_default_dir(), r->nz, dg) : NULL;
-    return r->ex ? 0 : -1;
-}
-
-static double
-seconds_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 int
 cmd_reextract(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
-    struct opts o = {0};
-    int rc = parse_opts(argc, argv, &o);
+    struct cli_opts co = {.common = CLI_OPT_DB | CLI_OPT_RULES | CLI_OPT_QUIET};
+    int rc = parse_opts(argc, argv, &co);
     if (rc)
         return rc;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct px_diag dg;
-    px_diag_init(&dg);
-    dg.echo = stderr;
     struct run r = {0};
-    rc = setup(&r, &o, &dg);
+    struct px_diag *dg = &r.cs.dg;
+    rc = cli_open_store(&r.cs, co.db) == PX_EXIT_OK ? 0 : -1;
+    r.rl = rc == 0 ? px_reload_new(r.cs.st, dg) : NULL;
+    rc = r.rl ? cli_load_extractor(&r.ce, co.rules, dg) : -1;
     if (rc == 0 && optind >= argc)
-        rc = reextract_key(&r, NULL, &dg);
+        rc = reextract_key(&r, NULL, dg);
     for (int i = optind; rc == 0 && i < argc; i++)
-        rc = reextract_key(&r, argv[i], &dg);
+        rc = reextract_key(&r, argv[i], dg);
     if (rc == 0 && r.without_maps)
         fprintf(stderr,
                 "planex: reextract: %zu documents were stored without offset maps:"
                 " their spans point at block starts (ingest them again for exact spans)\n",
                 r.without_maps);
-    if (rc == 0 && !o.quiet)
-        fprintf(stderr, "reextracted %zu documents in %.2f s\n", r.done, seconds_since(&t0));
-    px_extractor_free(r.ex);
-    px_normalizer_free(r.nz);
+    if (rc == 0 && !co.quiet)
+        fprintf(stderr, "reextracted %zu documents in %.2f s\n", r.done, cli_seconds_since(&t0));
+    cli_free_extractor(&r.ce);
     px_reload_free(r.rl);
-    px_store_close(r.st);
-    px_diag_release(&dg);
-    return rc == 0 ? PX_EXIT_OK : PX_EXIT_SYSTEM;
+    return cli_close_store(&r.cs, rc == 0 ? PX_EXIT_OK : PX_EXIT_SYSTEM);
 }

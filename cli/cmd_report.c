@@ -4,18 +4,26 @@
 #include "diff.h"
 #include "report.h"
 
-#include <getopt.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: planex report --db FILE --baseline NUMBER -o DIR [--province NAME] [--rules DIR]\n"
-    "\n"
+static const struct cli_help_opt options[] = {
+    {"--db FILE", "the database"},
+    {"--baseline NUMBER", "the baseline's document number, e.g. 534/QĐ-TTg"},
+    {"-o, --output DIR", "where report.html, report.csv and report.xlsx go"},
+    {"--province NAME", "only the plans of one province"},
+    {"--rules DIR", "where diff-stopwords.txt and diff-levels.tsv are"},
+    {NULL, NULL},
+};
+
+const struct cli_help cmd_report_help = {
+    "planex report --db FILE --baseline NUMBER -o DIR [--province NAME] [--rules DIR]",
     "Write DIR/report.html (one self-contained page: the matrix plans x national\n"
     "targets, then per plan what is missing or weaker and the task coverage),\n"
     "DIR/report.csv and DIR/report.xlsx, for every stored plan implementing the\n"
-    "baseline.\n"
-    "\n"
-    "exit codes: 0 ok, 1 no such baseline, 2 usage error, 3 system failure\n";
+    "baseline.\n",
+    options,
+    "0 ok, 1 no such baseline, 2 usage error, 3 system failure",
+};
 
 struct opts {
     const char *db, *baseline, *out, *province, *rules;
@@ -25,27 +33,25 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
     static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},     {"baseline", required_argument, NULL, 'b'},
-        {"output", required_argument, NULL, 'o'}, {"province", required_argument, NULL, 'p'},
-        {"rules", required_argument, NULL, 'r'},  {NULL, 0, NULL, 0},
+        {"baseline", required_argument, NULL, 'b'},
+        {"output", required_argument, NULL, 'o'},
+        {"province", required_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
     };
+    struct cli_opts co = {.common = CLI_OPT_DB | CLI_OPT_RULES, .own = longs, .own_short = "o:"};
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+o:", longs, NULL)) != -1) {
-        if (c == 'd')
-            o->db = optarg;
-        else if (c == 'b')
+    while ((c = cli_getopt(&co, argc, argv)) != -1) {
+        if (c == 'b')
             o->baseline = optarg;
         else if (c == 'o')
             o->out = optarg;
         else if (c == 'p')
             o->province = optarg;
-        else if (c == 'r')
-            o->rules = optarg;
         else
             return cli_usage_error("report", "bad option or argument '%s'", argv[optind - 1]);
     }
+    o->db = co.db;
+    o->rules = co.rules;
     if (!o->db || !o->baseline || !o->out)
         return cli_usage_error("report", "missing '--db FILE', '--baseline NUMBER' or '-o DIR'");
     if (optind < argc)
@@ -82,25 +88,14 @@ run(const struct opts *o, struct px_store *st, struct px_diff_ctx *cx, struct px
 int
 cmd_report(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
     struct opts o = {0};
     int rc = parse_opts(argc, argv, &o);
     if (rc)
         return rc;
-    struct px_diag dg;
-    px_diag_init(&dg);
-    dg.echo = stderr;
-    struct px_arena a;
-    px_arena_init(&a);
-    struct px_store *st = px_store_open(o.db, &dg);
-    struct px_diff_ctx *cx = st ? px_diff_ctx_new(o.rules, &dg) : NULL;
-    rc = cx ? run(&o, st, cx, &a, &dg) : PX_EXIT_SYSTEM;
+    struct cli_store cs;
+    struct px_diff_ctx *cx =
+        cli_open_store(&cs, o.db) == PX_EXIT_OK ? px_diff_ctx_new(o.rules, &cs.dg) : NULL;
+    rc = cx ? run(&o, cs.st, cx, &cs.a, &cs.dg) : PX_EXIT_SYSTEM;
     px_diff_ctx_free(cx);
-    px_store_close(st);
-    px_arena_release(&a);
-    px_diag_release(&dg);
-    return rc;
+    return cli_close_store(&cs, rc);
 }

@@ -11,10 +11,20 @@
 
 #include <string.h>
 
-static const char usage[] = "usage: planex rules [--rules DIR] [--check]\n"
-                            "  load every *.rules file of DIR (default: $PLANEX_RULES or the\n"
-                            "  built-in rules/) and check each rule against its example: and\n"
-                            "  counter: lines\n";
+static const struct cli_help_opt options[] = {
+    {"--rules DIR", "rule files (default: $PLANEX_RULES or the built-in rules)"},
+    {"--check", "check the rules: the default, for scripts that say so"},
+    {NULL, NULL},
+};
+
+const struct cli_help cmd_rules_help = {
+    "planex rules [--rules DIR] [--check]",
+    "Load every *.rules file of DIR and check each rule against its example: and\n"
+    "counter: lines. Prints each failure and a summary line.\n",
+    options,
+    "0 every example passes, 1 a rule file does not load or an\n"
+    "example fails, 2 usage error, 3 system failure",
+};
 
 static size_t
 count_examples(const struct px_ruleset *rs)
@@ -66,10 +76,6 @@ done:
 int
 cmd_rules(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
     const char *dir = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0)

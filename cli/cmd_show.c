@@ -3,22 +3,22 @@
 
 #include "store.h"
 
-#include <getopt.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: planex show --db FILE [--summary] [DOC]\n"
-    "\n"
+static const struct cli_help_opt options[] = {
+    {"--db FILE", "the database"},
+    {"--summary", "the one-line-per-document list"},
+    {NULL, NULL},
+};
+
+const struct cli_help cmd_show_help = {
+    "planex show --db FILE [--summary] [DOC]",
     "With DOC (a doc key, or key.format): the plan's facts, its tasks as a table\n"
     "(ordinal, leads, deadline, text) and its targets. Without DOC, or with\n"
-    "--summary: one line per stored document.\n"
-    "\n"
-    "options:\n"
-    "  --db FILE        the database\n"
-    "  --summary        the one-line-per-document list\n"
-    "  -h, --help       this help\n"
-    "\n"
-    "exit codes: 0 ok, 1 no such document, 2 usage error, 3 system failure\n";
+    "--summary: one line per stored document.\n",
+    options,
+    "0 ok, 1 no such document, 2 usage error, 3 system failure",
+};
 
 /* Text cut to at most max bytes on a UTF-8 boundary (for table columns). */
 static int
@@ -152,37 +152,21 @@ show_docs(struct px_store *st, const char *key, int summary, struct px_diag *dg)
 int
 cmd_show(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return PX_EXIT_OK;
-    }
-    static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"summary", no_argument, NULL, 's'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL;
+    static const struct option longs[] = {{"summary", no_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
+    struct cli_opts co = {.common = CLI_OPT_DB, .own = longs};
     int summary = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
-        if (c == 'd')
-            db = optarg;
-        else if (c == 's')
-            summary = 1;
-        else
+    while ((c = cli_getopt(&co, argc, argv)) != -1) {
+        if (c != 's')
             return cli_usage_error("show", "bad option '%s'", argv[optind - 1]);
+        summary = 1;
     }
-    if (!db)
+    if (!co.db)
         return cli_usage_error("show", "missing '--db FILE'");
     if (argc - optind > 1)
         return cli_usage_error("show", "more than one document");
-    struct px_diag dg;
-    px_diag_init(&dg);
-    dg.echo = stderr;
-    struct px_store *st = px_store_open(db, &dg);
-    int rc = st ? show_docs(st, optind < argc ? argv[optind] : NULL, summary, &dg) : PX_EXIT_SYSTEM;
-    px_store_close(st);
-    px_diag_release(&dg);
-    return rc;
+    struct cli_store cs;
+    int rc = cli_open_store(&cs, co.db);
+    if (rc == PX_EXIT_OK)
+        rc = show_docs(cs.st, optind < argc ? argv[optind] : NULL, summary, &cs.dg);
+    return cli_close_store(&cs, rc);
 }

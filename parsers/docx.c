@@ -23,7 +23,10 @@
  * row). Marker numbers are not part of the stream. span.line is the XML line
  * of the element in its part; locator is "p<N>" (N = 1-based index of the
  * w:p in document.xml), "t<T>" for the T-th top-level table, "fn<ID>" for a
- * footnote. Diagnostics name `file.docx:word/document.xml:p<N>`.
+ * footnote; a cell's is "t<T>/r<R>/c<C>" (the R-th w:tr of the table, the
+ * C-th w:tc of the row), and grid slots no w:tc of their own fills
+ * (gridBefore, gridAfter, the rest of a gridSpan) have none. Diagnostics
+ * name `file.docx:word/document.xml:p<N>`.
  */
 #include "docx_internal.h"
 #include "numbering.h"
@@ -499,6 +502,9 @@ cell_end(struct dx *x)
     trim(tb->cell.ptr, tb->cell.len, &a, &n);
     struct px_cell *c = px_row_add_cell(x->doc, row, tb->cell.ptr + a, n);
     c->span.line = tb->cell_line;
+    char loc[64];
+    snprintf(loc, sizeof loc, "t%lu/r%zu/c%d", x->ntables, tb->t->nrows, tb->cells_in_row);
+    c->locator = px_arena_strdup(&x->doc->arena, loc);
     int span = tb->span < 1 ? 1 : tb->span;
     if ((size_t)span > MAX_COLS - col)
         span = (int)(MAX_COLS - col);

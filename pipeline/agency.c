@@ -629,6 +629,23 @@ at_boundary(const struct reader *r, size_t j)
     return tok_is(&r->t[j], "và") || match_list(r, WL_ROLE, j) || match_list(r, WL_PARTNER, j);
 }
 
+static int agency_start(const struct reader *r, size_t j, int in_prep);
+
+/*
+ * Does the name go on past a comma at e? "Các phòng chuyên môn, nghiệp vụ
+ * thuộc Sở": a lower-case word after the comma that starts no agency and
+ * is no duty is more of the same name, so a shorter alias ("Các phòng
+ * chuyên môn") must not end it there.
+ */
+static int
+name_goes_on(const struct reader *r, size_t e)
+{
+    if (e + 1 >= r->n || !tok_is(&r->t[e], ",") || r->t[e + 1].kind != TK_WORD || r->t[e + 1].upper)
+        return 0;
+    return !match_list(r, WL_ROLE, e + 1) && !match_list(r, WL_PARTNER, e + 1) &&
+           !tok_is(&r->t[e + 1], "và") && !agency_start(r, e + 1, 0);
+}
+
 /* End of the longest alias at ti that ends at a boundary, or 0; *entry gets its entry. */
 static size_t
 match_alias(const struct reader *r, size_t ti, size_t *entry)
@@ -637,7 +654,7 @@ match_alias(const struct reader *r, size_t ti, size_t *entry)
     for (size_t k = 0; k < r->ag->naliases; k++) {
         const struct alias *al = &r->ag->aliases[k];
         size_t e = match_from(r, &al->ph, 0, ti);
-        if (e > best && at_boundary(r, e)) {
+        if (e > best && at_boundary(r, e) && !name_goes_on(r, e)) {
             best = e;
             *entry = al->entry;
         }

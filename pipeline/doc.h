@@ -12,7 +12,12 @@
  * Spans: every block, row and cell keeps where it came from in the input
  * as read: 1-based line of its first source line, byte offset and length.
  * For DOCX/HTML the offsets are in the extracted text stream and `locator`
- * names the format's own position (e.g. "p12", "t1/r3/c2").
+ * (blocks and cells) names the format's own position: DOCX "p12", "t1" and
+ * "t1/r3/c2" (table, w:tr, w:tc), HTML "p[12]", "table[2]" and
+ * "table[2]/tbody[1]/tr[3]/td[2]" (an XPath step per element). A locator is
+ * arena-owned, or NULL when unknown (text input; grid slots with no cell
+ * element of their own; documents read back from the store, which keeps
+ * block locators but not cell locators).
  *
  * Offset maps: a block's text is not always a contiguous copy of the source
  * (markup removed, continuation rows joined). A struct px_offmap records
@@ -72,6 +77,7 @@ struct px_cell {
     struct px_span span;
     struct px_offmap map;
     uint32_t colspan, rowspan; /* 1 when not merged (HTML/DOCX fill the grid anyway) */
+    char *locator;             /* format locator (see Spans above) or NULL */
 };
 
 struct px_row {

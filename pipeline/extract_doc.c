@@ -346,6 +346,57 @@ sub_body_name(struct px_xrun *r, const char *key, size_t len, struct px_buf *out
         capital_at(out, (size_t)(sp - out->ptr) + 1);
 }
 
+/* A name read from key text that ends with the province: that ending in the
+ * province's own spelling ("… đồng đăng - lạng sơn" -> "… - Lạng Sơn"). */
+static int
+province_spelling(struct px_xrun *r, struct px_buf *name, const char *province)
+{
+    struct px_xkey k = {PX_BUF_INIT, NULL};
+    if (px_xkey_make(r, province, strlen(province), &k) != 0)
+        return -1;
+    if (k.key.len && k.key.len <= name->len &&
+        memcmp(name->ptr + name->len - k.key.len, k.key.ptr, k.key.len) == 0) {
+        px_buf_truncate(name, name->len - k.key.len);
+        px_buf_puts(name, province);
+    }
+    px_xkey_release(&k);
+    return 0;
+}
+
+/*
+ * The header line of a body under its parent (unit `at`) and the lines that
+ * continue it: all-capital blocks on the very next source lines, as a long
+ * name is broken ("BAN QUẢN LÝ KHU KINH TẾ" / "CỬA KHẨU ĐỒNG ĐĂNG - LẠNG
+ * SƠN"), that rule doc.issuer.more accepts (not the national motto nor the
+ * number line). Joined with spaces into out; returns the last unit read, or
+ * (size_t)-1 on failure (reported).
+ */
+static size_t
+sub_lines(struct px_xrun *r, const struct units *u, size_t at, struct px_buf *out)
+{
+    struct px_xkey k = {PX_BUF_INIT, NULL};
+    size_t last = at;
+    px_buf_puts(out, u->v[at].text);
+    for (size_t j = at + 1; j < u->n && !u->v[at].c; j++) {
+        const struct px_block *b = u->v[j].b, *prev = u->v[j - 1].b;
+        struct px_match m;
+        if (u->v[j].c || !(b->flags & PX_BLOCK_CAPS) || b->number ||
+            b->span.line != prev->span.line + 1)
+            break;
+        if (px_xkey_make(r, b->text, strlen(b->text), &k) != 0) {
+            last = (size_t)-1;
+            break;
+        }
+        if (!px_xmatch(r, "doc.issuer.more", k.key.ptr, k.key.len, &m))
+            break;
+        px_buf_putc(out, ' ');
+        px_buf_puts(out, b->text);
+        last = j;
+    }
+    px_xkey_release(&k);
+    return last;
+}
+
 /*
  * A department's plan names itself under its parent: "UBND TỈNH ĐỒNG THÁP"
  * then "SỞ TÀI CHÍNH" (the next header line, or the same cell). The issuer
@@ -365,9 +416,11 @@ sub_issuer(struct px_xrun *r, const struct units *u, size_t i, const struct px_r
     } else if (i + 1 < u->n) {
         struct px_match sm;
         struct px_xkey nk = {PX_BUF_INIT, NULL};
-        const char *next = u->v[i + 1].text;
-        if (px_xkey_make(r, next, strlen(next), &nk) != 0) {
+        struct px_buf lines = PX_BUF_INIT;
+        size_t last = sub_lines(r, u, i + 1, &lines);
+        if (last == (size_t)-1 || px_xkey_make(r, lines.ptr, lines.len, &nk) != 0) {
             px_xkey_release(&nk);
+            px_buf_release(&lines);
             *rc = -1;
             goto out;
         }
@@ -375,9 +428,16 @@ sub_issuer(struct px_xrun *r, const struct units *u, size_t i, const struct px_r
             px_match_group(px_xrule(r, "doc.issuer.sub"), &sm, nk.key.ptr, "sub", &sub) && sub.len)
             sub_body_name(r, sub.p, sub.len, &name);
         px_xkey_release(&nk);
+        px_buf_release(&lines);
     }
+    /* a proper name that carries its province ("Ban Quản lý Khu kinh tế cửa
+     * khẩu Đồng Đăng - Lạng Sơn") takes no "tỉnh <P>" after it */
+    const char *own = name.len ? px_province_find(r->ex->ag, r->ex->nz, name.ptr, name.len) : NULL;
     if (name.len) {
-        px_buf_put(&name, place.ptr, place.len);
+        if (!(own && r->out->info.province && !strcmp(own, r->out->info.province)))
+            px_buf_put(&name, place.ptr, place.len);
+        else if (province_spelling(r, &name, own) != 0)
+            *rc = -1;
         issuer = px_xcopy_oneline(r, name.ptr, name.len);
     }
 out:

@@ -6,8 +6,9 @@
  *   3. body headings that name agencies, in the task sections.
  *
  * Every phrasing is a `task.*` record of rules/tasks.rules: column header
- * words, role lines, the sections that hold tasks and the lines that end
- * them. This file walks the block stream and the tables.
+ * words, role lines, the sections that hold tasks (or the sentence that
+ * hands them out, in a directive) and the lines that end them. This file
+ * walks the block stream and the tables.
  */
 #include "deadline.h"
 #include "extract_internal.h"

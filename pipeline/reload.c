@@ -162,24 +162,9 @@ enum rl_stmt {
     R_BLOCKS,
     R_ROWS,
     R_MAPS,
-    R_BEGIN,
-    R_COMMIT,
-    R_ROLLBACK,
-    R_UPD_DOC,
-    R_DEL_IMPL,
-    R_DEL_FACTS,
-    R_DEL_AGENCIES,
-    R_DEL_TASKS,
-    R_DEL_TARGETS,
-    R_INS_IMPL,
-    R_INS_FACT,
-    R_INS_TASK,
-    R_INS_AGENCY,
-    R_INS_TARGET,
     R_COUNT
 };
 
-/* The insert statements are the store's own (pipeline/store.c): keep them in step. */
 static const char *const rl_sql[R_COUNT] = {
     [R_IDS] = "SELECT id FROM documents WHERE ?1 IS NULL OR doc_key = ?1"
               " OR doc_key || '.' || format = ?1 ORDER BY doc_key, format",
@@ -191,29 +176,6 @@ static const char *const rl_sql[R_COUNT] = {
                " LEFT JOIN cells c ON c.row_id = r.id WHERE r.block_id = ?1"
                " ORDER BY r.ord, c.ord",
     [R_MAPS] = "SELECT maps FROM block_maps WHERE doc_id = ?1",
-    [R_BEGIN] = "BEGIN IMMEDIATE",
-    [R_COMMIT] = "COMMIT",
-    [R_ROLLBACK] = "ROLLBACK",
-    [R_UPD_DOC] = "UPDATE documents SET kind = ?2, number = ?3, issuer = ?4, province = ?5,"
-                  " issued = ?6, year = ?7 WHERE id = ?1",
-    [R_DEL_IMPL] = "DELETE FROM document_implements WHERE doc_id = ?1",
-    [R_DEL_FACTS] = "DELETE FROM facts WHERE doc_id = ?1",
-    [R_DEL_AGENCIES] = "DELETE FROM task_agencies WHERE task_id IN"
-                       " (SELECT id FROM tasks WHERE doc_id = ?1)",
-    [R_DEL_TASKS] = "DELETE FROM tasks WHERE doc_id = ?1",
-    [R_DEL_TARGETS] = "DELETE FROM targets WHERE doc_id = ?1",
-    [R_INS_IMPL] = "INSERT INTO document_implements(doc_id, ord, number) VALUES(?1, ?2, ?3)",
-    [R_INS_FACT] = "INSERT INTO facts(doc_id, field, rule, line, byte, len)"
-                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-    [R_INS_TASK] = "INSERT INTO tasks(doc_id, ord, task_key, origin, ordinal, text, product,"
-                   " section, deadline_present, deadline_raw, deadline_kind, deadline_start,"
-                   " deadline_end, deadline_every, deadline_rule, leads_present,"
-                   " partners_present, rule, line, byte, len) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
-                   " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-    [R_INS_AGENCY] = "INSERT INTO task_agencies(task_id, role, ord, name) VALUES(?1, ?2, ?3, ?4)",
-    [R_INS_TARGET] = "INSERT INTO targets(doc_id, ord, task_key, metric, cmp, value, value2,"
-                     " unit, raw, rule, line, byte, len) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                     " ?9, ?10, ?11, ?12, ?13)",
 };
 
 struct px_reload {
@@ -440,202 +402,9 @@ px_reload_doc(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int *has
 
 /* ---- replacing the extraction ------------------------------------------------------------ */
 
-static const char *const fact_names[PX_FACT_COUNT] = {
-    [PX_FACT_KIND] = "kind",     [PX_FACT_NUMBER] = "number",
-    [PX_FACT_ISSUER] = "issuer", [PX_FACT_PROVINCE] = "province",
-    [PX_FACT_ISSUED] = "issued", [PX_FACT_IMPLEMENTS] = "implements",
-};
-
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-/* An empty string stands for null in fixed-size date fields (as the store writes them). */
-static void
-bind_date(sqlite3_stmt *s, int i, const char *v)
-{
-    bind_text(s, i, v && *v ? v : NULL);
-}
-
-static void
-bind_span(sqlite3_stmt *s, int first, const struct px_span *sp)
-{
-    sqlite3_bind_int64(s, first, sp->line);
-    sqlite3_bind_int64(s, first + 1, (sqlite3_int64)sp->byte);
-    sqlite3_bind_int64(s, first + 2, (sqlite3_int64)sp->len);
-}
-
-static int
-run(struct px_reload *rl, sqlite3_stmt *s, struct px_diag *dg, const char *what)
-{
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : db_fail(rl, dg, what);
-}
-
-static int
-run_id(struct px_reload *rl, enum rl_stmt id, int64_t doc_id, struct px_diag *dg)
-{
-    sqlite3_stmt *s = stmt(rl, id);
-    sqlite3_bind_int64(s, 1, doc_id);
-    return run(rl, s, dg, "cannot drop old records");
-}
-
-static int
-update_doc(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info, struct px_diag *dg)
-{
-    sqlite3_stmt *s = stmt(rl, R_UPD_DOC);
-    sqlite3_bind_int64(s, 1, doc_id);
-    bind_text(s, 2, info->kind);
-    bind_text(s, 3, info->number);
-    bind_text(s, 4, info->issuer);
-    bind_text(s, 5, info->province);
-    bind_date(s, 6, info->issued);
-    if (info->year)
-        sqlite3_bind_int(s, 7, info->year);
-    return run(rl, s, dg, "cannot update a document");
-}
-
-static int
-put_facts(struct px_reload *rl, int64_t doc_id, const struct px_docinfo *info, struct px_diag *dg)
-{
-    for (size_t i = 0; info->implements.present && i < info->implements.n; i++) {
-        sqlite3_stmt *s = stmt(rl, R_INS_IMPL);
-        sqlite3_bind_int64(s, 1, doc_id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
-        bind_text(s, 3, info->implements.v[i]);
-        if (run(rl, s, dg, "cannot store a document fact") < 0)
-            return -1;
-    }
-    for (int f = 0; f < PX_FACT_COUNT; f++) {
-        if (!info->prov[f].rule)
-            continue;
-        sqlite3_stmt *s = stmt(rl, R_INS_FACT);
-        sqlite3_bind_int64(s, 1, doc_id);
-        bind_text(s, 2, fact_names[f]);
-        bind_text(s, 3, info->prov[f].rule);
-        bind_span(s, 4, &info->prov[f].span);
-        if (run(rl, s, dg, "cannot store a fact's provenance") < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int
-put_agencies(struct px_reload *rl, int64_t task_id, const char *role, const struct px_strlist *l,
-             struct px_diag *dg)
-{
-    for (size_t i = 0; l->present && i < l->n; i++) {
-        sqlite3_stmt *s = stmt(rl, R_INS_AGENCY);
-        sqlite3_bind_int64(s, 1, task_id);
-        bind_text(s, 2, role);
-        sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
-        bind_text(s, 4, l->v[i]);
-        if (run(rl, s, dg, "cannot store an agency") < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static void
-bind_task(sqlite3_stmt *s, int64_t doc_id, size_t ord, const struct px_task *t)
-{
-    sqlite3_bind_int64(s, 1, doc_id);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)ord);
-    bind_text(s, 3, t->id ? t->id : "");
-    bind_text(s, 4, t->origin);
-    bind_text(s, 5, t->ordinal);
-    bind_text(s, 6, t->text);
-    bind_text(s, 7, t->product);
-    bind_text(s, 8, t->section);
-    const struct px_deadline *d = &t->deadline;
-    sqlite3_bind_int(s, 9, d->present != 0);
-    if (d->present) {
-        bind_text(s, 10, d->raw);
-        bind_text(s, 11, px_deadline_kind_name(d->kind));
-        bind_date(s, 12, d->start);
-        bind_date(s, 13, d->end);
-        bind_text(s, 14, d->every);
-        bind_text(s, 15, d->rule);
-    }
-    sqlite3_bind_int(s, 16, t->leads.present != 0);
-    sqlite3_bind_int(s, 17, t->partners.present != 0);
-    bind_text(s, 18, t->prov.rule);
-    bind_span(s, 19, &t->prov.span);
-}
-
-static int
-put_tasks(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
-{
-    for (size_t i = 0; i < ex->ntasks; i++) {
-        const struct px_task *t = &ex->tasks[i];
-        sqlite3_stmt *s = stmt(rl, R_INS_TASK);
-        bind_task(s, doc_id, i, t);
-        if (run(rl, s, dg, "cannot store a task") < 0)
-            return -1;
-        int64_t task_id = sqlite3_last_insert_rowid(rl->db);
-        if (put_agencies(rl, task_id, "lead", &t->leads, dg) < 0 ||
-            put_agencies(rl, task_id, "partner", &t->partners, dg) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int
-put_targets(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
-            struct px_diag *dg)
-{
-    for (size_t i = 0; i < ex->ntargets; i++) {
-        const struct px_target *t = &ex->targets[i];
-        sqlite3_stmt *s = stmt(rl, R_INS_TARGET);
-        sqlite3_bind_int64(s, 1, doc_id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
-        bind_text(s, 3, t->task);
-        bind_text(s, 4, t->metric ? t->metric : "");
-        bind_text(s, 5, t->cmp);
-        sqlite3_bind_double(s, 6, t->value);
-        if (t->has_value2)
-            sqlite3_bind_double(s, 7, t->value2);
-        bind_text(s, 8, t->unit);
-        bind_text(s, 9, t->raw);
-        bind_text(s, 10, t->prov.rule);
-        bind_span(s, 11, &t->prov.span);
-        if (run(rl, s, dg, "cannot store a target") < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int
-replace_all(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
-            struct px_diag *dg)
-{
-    static const enum rl_stmt drops[] = {R_DEL_IMPL, R_DEL_FACTS, R_DEL_AGENCIES, R_DEL_TASKS,
-                                         R_DEL_TARGETS};
-    for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
-        if (run_id(rl, drops[i], doc_id, dg) < 0)
-            return -1;
-    if (update_doc(rl, doc_id, &ex->info, dg) < 0 || put_facts(rl, doc_id, &ex->info, dg) < 0 ||
-        put_tasks(rl, doc_id, ex, dg) < 0 || put_targets(rl, doc_id, ex, dg) < 0)
-        return -1;
-    return 0;
-}
-
 int
 px_reload_replace(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
                   struct px_diag *dg)
 {
-    if (run(rl, stmt(rl, R_BEGIN), dg, "cannot begin a transaction") < 0)
-        return -1;
-    if (replace_all(rl, doc_id, ex, dg) == 0 &&
-        run(rl, stmt(rl, R_COMMIT), dg, "cannot commit") == 0)
-        return 0;
-    sqlite3_step(stmt(rl, R_ROLLBACK));
-    sqlite3_reset(rl->s[R_ROLLBACK]);
-    return -1;
+    return px_store_replace_extraction(rl->st, doc_id, ex, dg);
 }

@@ -60,7 +60,9 @@ int px_reload_doc(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int 
 /*
  * Replace the extraction records of document doc_id (document facts,
  * implements, provenance, tasks, agencies, targets) by ex, in one
- * transaction; blocks and the document's identity are left alone.
+ * transaction; blocks and the document's identity are left alone. The
+ * store writes them (px_store_replace_extraction), so a reextraction
+ * stores exactly what an ingest stores.
  * Returns 0, or -1 on a database failure (reported; nothing changed).
  */
 int px_reload_replace(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,

@@ -87,6 +87,12 @@ enum stmt_id {
     S_INS_AGENCY,
     S_INS_TARGET,
     S_MARK_BASELINE,
+    S_UPD_DOC,
+    S_DEL_IMPL,
+    S_DEL_FACTS,
+    S_DEL_AGENCIES,
+    S_DEL_TASKS,
+    S_DEL_TARGETS,
     S_GET_DOC,
     S_GET_IMPL,
     S_GET_FACTS,
@@ -125,6 +131,14 @@ static const char *const stmt_sql[S_COUNT] = {
                      " unit, raw, rule, line, byte, len) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
                      " ?9, ?10, ?11, ?12, ?13)",
     [S_MARK_BASELINE] = "UPDATE documents SET is_baseline = 1 WHERE sha256 = ?1",
+    [S_UPD_DOC] = "UPDATE documents SET kind = ?2, number = ?3, issuer = ?4, province = ?5,"
+                  " issued = ?6, year = ?7 WHERE id = ?1",
+    [S_DEL_IMPL] = "DELETE FROM document_implements WHERE doc_id = ?1",
+    [S_DEL_FACTS] = "DELETE FROM facts WHERE doc_id = ?1",
+    [S_DEL_AGENCIES] = "DELETE FROM task_agencies WHERE task_id IN"
+                       " (SELECT id FROM tasks WHERE doc_id = ?1)",
+    [S_DEL_TASKS] = "DELETE FROM tasks WHERE doc_id = ?1",
+    [S_DEL_TARGETS] = "DELETE FROM targets WHERE doc_id = ?1",
     [S_GET_DOC] = "SELECT kind, number, issuer, province, issued, year FROM documents"
                   " WHERE id = ?1",
     [S_GET_IMPL] = "SELECT number FROM document_implements WHERE doc_id = ?1 ORDER BY ord",
@@ -574,23 +588,75 @@ put_all(struct px_store *st, const struct px_doc *doc, const char *sha,
     return 0;
 }
 
+static int
+begin(struct px_store *st, struct px_diag *dg)
+{
+    return run(st, stmt_get(st, S_BEGIN), dg, "cannot begin a transaction");
+}
+
+/* Commit when rc is 0, else (or when the commit fails) roll back. Returns 0 or -1. */
+static int
+finish(struct px_store *st, int rc, struct px_diag *dg)
+{
+    if (rc == 0 && run(st, stmt_get(st, S_COMMIT), dg, "cannot commit") == 0)
+        return 0;
+    sqlite3_step(stmt_get(st, S_ROLLBACK));
+    sqlite3_reset(st->stmt[S_ROLLBACK]);
+    return -1;
+}
+
 int
 px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
              const struct px_extraction *ex, enum px_store_result *res, struct px_diag *dg)
 {
-    if (run(st, stmt_get(st, S_BEGIN), dg, "cannot begin a transaction") < 0)
+    if (begin(st, dg) < 0)
         return -1;
-    if (put_all(st, doc, sha256_hex, ex, res, dg) < 0) {
-        sqlite3_step(stmt_get(st, S_ROLLBACK));
-        sqlite3_reset(st->stmt[S_ROLLBACK]);
-        return -1;
+    return finish(st, put_all(st, doc, sha256_hex, ex, res, dg), dg);
+}
+
+/* ---- replacing an extraction ------------------------------------------------------------- */
+
+static int
+update_document(struct px_store *st, int64_t doc_id, const struct px_docinfo *info,
+                struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, S_UPD_DOC);
+    sqlite3_bind_int64(s, 1, doc_id);
+    bind_text(s, 2, info->kind);
+    bind_text(s, 3, info->number);
+    bind_text(s, 4, info->issuer);
+    bind_text(s, 5, info->province);
+    bind_date(s, 6, info->issued);
+    if (info->year)
+        sqlite3_bind_int(s, 7, info->year);
+    return run(st, s, dg, "cannot update a document");
+}
+
+static int
+replace_all(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
+            struct px_diag *dg)
+{
+    static const enum stmt_id drops[] = {S_DEL_IMPL, S_DEL_FACTS, S_DEL_AGENCIES, S_DEL_TASKS,
+                                         S_DEL_TARGETS};
+    for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++) {
+        sqlite3_stmt *s = stmt_get(st, drops[i]);
+        sqlite3_bind_int64(s, 1, doc_id);
+        if (run(st, s, dg, "cannot drop old records") < 0)
+            return -1;
     }
-    if (run(st, stmt_get(st, S_COMMIT), dg, "cannot commit") < 0) {
-        sqlite3_step(stmt_get(st, S_ROLLBACK));
-        sqlite3_reset(st->stmt[S_ROLLBACK]);
+    if (update_document(st, doc_id, &ex->info, dg) < 0 || put_facts(st, doc_id, &ex->info, dg) < 0 ||
+        put_tasks(st, doc_id, ex, dg) < 0 || put_targets(st, doc_id, ex, dg) < 0)
         return -1;
-    }
     return 0;
+}
+
+int
+px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
+                            struct px_diag *dg)
+{
+    if (begin(st, dg) < 0)
+        return -1;
+    return finish(st, replace_all(st, doc_id, ex, dg), dg);
 }
 
 /* ---- reading back ------------------------------------------------------------------------ */

@@ -53,6 +53,16 @@ int px_store_has_sha(struct px_store *st, const char *sha256_hex, struct px_diag
 int px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
                  const struct px_extraction *ex, enum px_store_result *res, struct px_diag *dg);
 
+/*
+ * Replace what was extracted from the stored document doc_id (its facts,
+ * implements, provenance, tasks with their agencies, targets) by ex, in one
+ * transaction, with the same statements px_store_put() writes them with;
+ * the document's identity, blocks and offset maps are left alone. Used by
+ * reextraction (reload.h). Returns 0, or -1 (reported; nothing changed).
+ */
+int px_store_replace_extraction(struct px_store *st, int64_t doc_id,
+                                const struct px_extraction *ex, struct px_diag *dg);
+
 /* Mark the document with this content as a baseline (is_baseline = 1). 0 or -1. */
 int px_store_mark_baseline(struct px_store *st, const char *sha256_hex, struct px_diag *dg);
 

@@ -156,6 +156,11 @@ static const struct dcase cases[] = {
     {"Trong năm", 2025, "period", "2025-01-01", "2025-12-31", ""},
     {"Trong năm", 0, "unknown", "", "", ""},
     {"Đến cuối năm 2026", 0, "period", "", "2026-12-31", ""},
+    {"Đến hết Quý II/2027", 0, "period", "", "2027-06-30", ""},
+    {"Đến hết tháng 9/2026", 0, "period", "", "2026-09-30", ""},
+    {"6 tháng/lần", 0, "recurring", "", "", "half"},
+    {"6 tháng/lần và đột xuất", 0, "recurring", "", "", "half"},
+    {"Theo lộ trình của Bộ Giáo dục và Đào tạo", 0, "as_required", "", "", ""},
     {"Hằng năm", 0, "recurring", "", "", "year"},
     {"Định kỳ", 0, "recurring", "", "", ""},
     {"Định kỳ quý, 6 tháng, năm", 0, "recurring", "", "", "quarter"},
@@ -206,6 +211,11 @@ TEST(text_search)
     CHECK_STR(px_deadline_kind_name(d.kind), "date");
     CHECK_STR(d.end, "2026-05-05");
     CHECK_STR(d.raw, "hoàn thành trước ngày 05/5/2026");
+    const char *year = "Trong năm 2026, phấn đấu tỷ lệ xử lý hồ sơ trên môi trường số đạt 80%.";
+    CHECK_INT(px_deadline_find_in_text(&rs, nz, year, strlen(year), 2026, &arena, &d), 1);
+    CHECK_STR(px_deadline_kind_name(d.kind), "period");
+    CHECK_STR(d.start, "2026-01-01");
+    CHECK_STR(d.end, "2026-12-31");
 }
 
 int

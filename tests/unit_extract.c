@@ -299,6 +299,48 @@ TEST(small_ward_plan)
     px_buf_release(&src);
 }
 
+/*
+ * A Chairman's directive: no "NHIỆM VỤ" part, the duties handed out after
+ * "…, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:"; the Chairman is the issuer;
+ * the documents of the mid-sentence "thực hiện" clause are implemented, not
+ * the one whose past "việc thực hiện" is described; a dated duty is the
+ * heading's deadline; the closing exhortation is no part of the last task.
+ */
+TEST(small_directive)
+{
+    static const char text[] =
+        "ỦY BAN NHÂN DÂN\n"
+        "TỈNH SƠN LA\n\n"
+        "Số: 3/CT-UBND\n\n"
+        "Sơn La, ngày 02 tháng 6 năm 2026\n\n"
+        "CHỈ THỊ\n\n"
+        "Về tăng cường kỷ luật\n\n"
+        "Thời gian qua, việc thực hiện Chỉ thị số 2/CT-UBND ngày 1/3/2025 đạt kết quả.\n\n"
+        "Để khắc phục hạn chế; thực hiện Quyết định số 534/QĐ-TTg ngày 31/3/2026 của Thủ "
+        "tướng Chính phủ, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:\n\n"
+        "1. Sở Nội vụ\n\n"
+        "Trước ngày 15/7/2026, tham mưu sửa đổi quy chế.\n\n"
+        "2. Sở Tư pháp\n\n"
+        "Tăng cường kiểm tra văn bản.\n\n"
+        "Các sở, ban, ngành nghiêm túc triển khai thực hiện Chỉ thị này./.\n";
+    struct px_buf src;
+    struct px_doc doc;
+    struct px_extraction x;
+    CHECK_INT(extract_text(text, &src, &doc, &x), 0);
+    CHECK_STR(x.info.kind, "chi_thi");
+    CHECK_STR(x.info.issuer, "Chủ tịch Ủy ban nhân dân tỉnh Sơn La");
+    CHECK_INT(x.info.implements.n, 1);
+    if (x.info.implements.n == 1)
+        CHECK_STR(x.info.implements.v[0], "534/QĐ-TTg");
+    CHECK_INT(x.ntasks, 2);
+    if (x.ntasks == 2) {
+        CHECK_STR(x.tasks[0].deadline.end, "2026-07-15");
+        CHECK_STR(x.tasks[1].text, "Tăng cường kiểm tra văn bản.");
+    }
+    px_doc_release(&doc);
+    px_buf_release(&src);
+}
+
 int
 main(void)
 {
@@ -315,6 +357,7 @@ main(void)
     RUN(json_shapes);
     RUN(small_department_plan);
     RUN(small_ward_plan);
+    RUN(small_directive);
     px_extractor_free(ex);
     px_normalizer_free(nz);
     px_diag_release(&dg);
