@@ -112,7 +112,7 @@ enum cli_common_opts {
  */
 struct cli_opts {
     unsigned common;            /* enum cli_common_opts */
-    const char *const *formats; /* CLI_OPT_FORMAT: accepted values, NULL-terminated; [0] is the default */
+    const char *const *formats; /* CLI_OPT_FORMAT: the values, NULL-terminated; [0] the default */
     const struct option *own;   /* the command's own long options ({0}-terminated), or NULL */
     const char *own_short;      /* its own short options ("o:"), or NULL */
     /* results */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "banned.h"
+
 static const struct cli_help_opt options[] = {
     {"--db FILE", "the database"},
     {"--baseline NUMBER", "the baseline's document number, e.g. 534/QĐ-TTg"},
@@ -82,9 +84,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 struct run {
     struct opts *o;
     struct cli_store cs;
-    struct px_store *st;  /* cs.st */
-    struct px_arena *a;   /* &cs.a */
-    struct px_diag *dg;   /* &cs.dg */
+    struct px_store *st; /* cs.st */
+    struct px_arena *a;  /* &cs.a */
+    struct px_diag *dg;  /* &cs.dg */
     struct px_diff_ctx *cx;
     char *used; /* per named document: compared with some baseline */
     int refused;

@@ -4,6 +4,8 @@
 #include "eval.h"
 #include "export.h"
 
+#include "banned.h"
+
 static const struct cli_help_opt options[] = {
     {"--db FILE", "the database"},
     {"--gold PATH", "a gold .jsonl file or a directory of them"},
@@ -31,8 +33,10 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
     static const struct option longs[] = {
-        {"gold", required_argument, NULL, 'g'},       {"docs", required_argument, NULL, 'k'},
-        {"show-errors", no_argument, NULL, 'e'},      {"json", no_argument, NULL, 'j'},
+        {"gold", required_argument, NULL, 'g'},
+        {"docs", required_argument, NULL, 'k'},
+        {"show-errors", no_argument, NULL, 'e'},
+        {"json", no_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     struct cli_opts co = {.common = CLI_OPT_DB, .own = longs};

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "banned.h"
+
 static const struct cli_help_opt options[] = {
     {"--db FILE", "the database (created if missing)"},
     {"--rules DIR", "rule files (default: $PLANEX_RULES or the built-in rules)"},

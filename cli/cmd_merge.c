@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "banned.h"
+
 static const struct cli_help_opt options[] = {
     {"-q, --quiet", "no summary"},
     {NULL, NULL},

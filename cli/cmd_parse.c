@@ -16,6 +16,8 @@
 #include <sha2.h>
 #include <string.h>
 
+#include "banned.h"
+
 enum dump_kind { DUMP_BLOCKS, DUMP_NORM, DUMP_RECORDS };
 
 struct parse_opts {
@@ -86,7 +88,8 @@ parse_args(int argc, char **argv, struct parse_opts *o)
 }
 
 static int
-print_records(struct cli_extractor *st, struct px_doc *doc, const struct px_buf *data, struct px_diag *dg)
+print_records(struct cli_extractor *st, struct px_doc *doc, const struct px_buf *data,
+              struct px_diag *dg)
 {
     struct px_extraction ex;
     memset(&ex, 0, sizeof ex);

@@ -3,12 +3,12 @@
 
 #include "cli.h"
 
-#include "normalize.h"
 #include "reload.h"
 
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
+
+#include "banned.h"
 
 static const struct cli_help_opt options[] = {
     {"--db FILE", "the database"},
@@ -90,8 +90,7 @@ cmd_reextract(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct run r = {0};
     struct px_diag *dg = &r.cs.dg;
-    rc = cli_open_store(&r.cs, co.db) == PX_EXIT_OK ? 0 : -1;
-    r.rl = rc == 0 ? px_reload_new(r.cs.st, dg) : NULL;
+    r.rl = cli_open_store(&r.cs, co.db) == PX_EXIT_OK ? px_reload_new(r.cs.st, dg) : NULL;
     rc = r.rl ? cli_load_extractor(&r.ce, co.rules, dg) : -1;
     if (rc == 0 && optind >= argc)
         rc = reextract_key(&r, NULL, dg);

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "banned.h"
+
 static const struct cli_help_opt options[] = {
     {"--db FILE", "the database"},
     {"--baseline NUMBER", "the baseline's document number, e.g. 534/QĐ-TTg"},

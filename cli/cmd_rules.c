@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "banned.h"
+
 static const struct cli_help_opt options[] = {
     {"--rules DIR", "rule files (default: $PLANEX_RULES or the built-in rules)"},
     {"--check", "check the rules: the default, for scripts that say so"},

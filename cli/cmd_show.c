@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "banned.h"
+
 static const struct cli_help_opt options[] = {
     {"--db FILE", "the database"},
     {"--summary", "the one-line-per-document list"},

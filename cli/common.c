@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "banned.h"
+
 /* The option column of a help is at least this wide, so short lists line up alike. */
 #define HELP_NAME_WIDTH 16
 

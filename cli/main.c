@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "banned.h"
+
 struct command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -14,21 +16,24 @@ struct command {
     const char *summary;
 };
 
-#define COMMAND(name, summary) {#name, cmd_##name, &cmd_##name##_help, summary}
-
 static const struct command commands[] = {
-    COMMAND(parse, "print a file's block stream (or another stage) as JSON Lines"),
-    COMMAND(ingest, "parse, normalise, extract and store files or directories"),
-    COMMAND(reextract, "re-run extraction on stored documents after a rule edit"),
-    COMMAND(export, "print stored records as JSON Lines or CSV (the export contract)"),
-    COMMAND(eval, "score stored extraction against gold answers"),
-    COMMAND(show, "print a readable summary of stored plans"),
-    COMMAND(explain, "show which rule and which source line gave each value"),
-    COMMAND(diff, "compare plans with a national baseline"),
-    COMMAND(report, "write the cross-province report (HTML, CSV, XLSX)"),
-    COMMAND(baseline, "list the baselines in a database"),
-    COMMAND(merge, "combine databases ingested as shards into one"),
-    COMMAND(rules, "check the rule files against their examples"),
+    {"parse", cmd_parse, &cmd_parse_help,
+     "print a file's block stream (or another stage) as JSON Lines"},
+    {"ingest", cmd_ingest, &cmd_ingest_help,
+     "parse, normalise, extract and store files or directories"},
+    {"reextract", cmd_reextract, &cmd_reextract_help,
+     "re-run extraction on stored documents after a rule edit"},
+    {"export", cmd_export, &cmd_export_help,
+     "print stored records as JSON Lines or CSV (the export contract)"},
+    {"eval", cmd_eval, &cmd_eval_help, "score stored extraction against gold answers"},
+    {"show", cmd_show, &cmd_show_help, "print a readable summary of stored plans"},
+    {"explain", cmd_explain, &cmd_explain_help,
+     "show which rule and which source line gave each value"},
+    {"diff", cmd_diff, &cmd_diff_help, "compare plans with a national baseline"},
+    {"report", cmd_report, &cmd_report_help, "write the cross-province report (HTML, CSV, XLSX)"},
+    {"baseline", cmd_baseline, &cmd_baseline_help, "list the baselines in a database"},
+    {"merge", cmd_merge, &cmd_merge_help, "combine databases ingested as shards into one"},
+    {"rules", cmd_rules, &cmd_rules_help, "check the rule files against their examples"},
 };
 
 static void

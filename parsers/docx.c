@@ -38,6 +38,8 @@
 #include <unicode/utf8.h>
 #include <zip.h>
 
+#include "../pipeline/banned.h"
+
 /* A DOCX has a few dozen entries; thousands is a hostile archive. */
 #define MAX_ENTRIES 10000
 /* The largest real document.xml we have met is a few MiB; 64 MiB is ample. */

@@ -5,12 +5,21 @@
  * is copied into every grid slot it covers, so "Cơ quan chủ trì" merged over
  * five rows is the lead of each of them. A table nested in a cell is
  * flattened into the cell's text (its rows on lines of their own).
+ *
+ * Cell locators are XPath-like steps from the table's own locator:
+ * "table[2]/tbody[1]/tr[3]/td[2]" (each step counts siblings of that name;
+ * no row-group step for a <tr> right under <table>). Grid copies made by a
+ * span keep the origin's locator, as they keep its span; padding slots at
+ * a row's end have none.
  */
 #include "html_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+
+#include "../pipeline/banned.h"
 
 /* No plan table is wider than this; the cap bounds a hostile colspan. */
 #define MAX_COLS 64
@@ -24,6 +33,7 @@
 /* A slot covered by a rowspan from a row above. */
 struct pending {
     const char *text; /* arena-owned text of the origin cell */
+    char *locator;    /* arena-owned locator of the origin cell */
     struct px_span span;
     long left; /* rows still covered */
 };
@@ -80,10 +90,12 @@ cell_text(xmlNode *cell, struct cell_walk *w)
 }
 
 static struct px_cell *
-add_cell(struct html_ctx *c, struct px_row *r, const char *text, size_t len, struct px_span span)
+add_cell(struct html_ctx *c, struct px_row *r, const char *text, size_t len, struct px_span span,
+         char *locator)
 {
     struct px_cell *cell = px_row_add_cell(c->doc, r, text, len);
     cell->span = span;
+    cell->locator = locator;
     return cell;
 }
 
@@ -93,7 +105,7 @@ fill_covered(struct html_ctx *c, struct px_row *r, struct pending *pend, size_t 
 {
     while (*col < MAX_COLS && pend[*col].left > 0) {
         struct pending *p = &pend[*col];
-        add_cell(c, r, p->text, strlen(p->text), p->span);
+        add_cell(c, r, p->text, strlen(p->text), p->span, p->locator);
         p->left--;
         (*col)++;
     }
@@ -112,14 +124,32 @@ fill_row_end(struct html_ctx *c, struct px_row *r, struct pending *pend, size_t 
             continue;
         }
         struct px_span none = {0};
-        add_cell(c, r, "", 0, none);
+        add_cell(c, r, "", 0, none, NULL);
         (*col)++;
     }
 }
 
+/* Where a row is, and how many cells of each name it had so far: for cell locators. */
+struct row_path {
+    struct px_buf path; /* "table[T]/tbody[G]/tr[R]" */
+    size_t ntd, nth;
+};
+
+static char *
+cell_locator(struct html_ctx *c, struct row_path *rp, const xmlNode *td)
+{
+    int th = html_is(td, "th");
+    size_t n = th ? ++rp->nth : ++rp->ntd;
+    size_t len = rp->path.len;
+    px_buf_printf(&rp->path, "/%s[%zu]", th ? "th" : "td", n);
+    char *s = px_arena_strndup(&c->doc->arena, rp->path.ptr, rp->path.len);
+    px_buf_truncate(&rp->path, len);
+    return s;
+}
+
 static void
 place_cell(struct html_ctx *c, struct px_row *r, xmlNode *td, struct cell_walk *w,
-           struct pending *pend, size_t *col)
+           struct pending *pend, size_t *col, char *locator)
 {
     long colspan = html_attr_long(td, "colspan", 1, 1, MAX_COLS);
     long rowspan = html_attr_long(td, "rowspan", 1, 0, MAX_ROWSPAN);
@@ -128,14 +158,15 @@ place_cell(struct html_ctx *c, struct px_row *r, xmlNode *td, struct cell_walk *
     cell_text(td, w);
     struct px_span span = {(uint32_t)html_line(td), c->stream, w->acc.buf.len};
     c->stream += w->acc.buf.len + 1; /* the text, then a tab or a newline */
-    struct px_cell *origin = add_cell(c, r, w->acc.buf.ptr, w->acc.buf.len, span);
+    struct px_cell *origin = add_cell(c, r, w->acc.buf.ptr, w->acc.buf.len, span, locator);
     origin->colspan = (uint32_t)colspan;
     origin->rowspan = (uint32_t)rowspan;
     const char *text = origin->text;
     for (long k = 0; k < colspan && *col < MAX_COLS; k++, (*col)++) {
         if (k > 0)
-            add_cell(c, r, text, strlen(text), span);
+            add_cell(c, r, text, strlen(text), span, locator);
         pend[*col].text = text;
+        pend[*col].locator = locator;
         pend[*col].span = span;
         pend[*col].left = rowspan - 1;
     }
@@ -144,7 +175,7 @@ place_cell(struct html_ctx *c, struct px_row *r, xmlNode *td, struct cell_walk *
 /* Returns non-zero when every cell of the row is a <th>. */
 static int
 build_row(struct html_ctx *c, struct px_table *t, xmlNode *tr, struct cell_walk *w,
-          struct pending *pend)
+          struct pending *pend, struct row_path *rp)
 {
     struct px_row *r = px_table_add_row(c->doc, t);
     r->span.line = (uint32_t)html_line(tr);
@@ -157,7 +188,7 @@ build_row(struct html_ctx *c, struct px_table *t, xmlNode *tr, struct cell_walk 
         fill_covered(c, r, pend, &col);
         if (col >= MAX_COLS)
             break;
-        place_cell(c, r, td, w, pend, &col);
+        place_cell(c, r, td, w, pend, &col, cell_locator(c, rp, td));
         any = 1;
         all_th &= html_is(td, "th");
     }
@@ -168,27 +199,56 @@ build_row(struct html_ctx *c, struct px_table *t, xmlNode *tr, struct cell_walk 
     return any && all_th;
 }
 
-static int
-is_row_group(const xmlNode *n)
+/* Start the path of the n-th <tr> of its parent; group is "tbody[1]" or so, or NULL. */
+static void
+row_path_set(struct row_path *rp, size_t table_no, const char *group, size_t n)
 {
-    return html_is(n, "thead") || html_is(n, "tbody") || html_is(n, "tfoot");
+    px_buf_clear(&rp->path);
+    px_buf_printf(&rp->path, "table[%zu]/%s%str[%zu]", table_no, group ? group : "",
+                  group ? "/" : "", n);
+    rp->ntd = rp->nth = 0;
+}
+
+/* The rows of a row group (<thead>, <tbody>, <tfoot>); group is its locator step. */
+static void
+build_group(struct html_ctx *c, struct px_table *t, xmlNode *g, const char *group,
+            struct cell_walk *w, struct pending *pend, struct row_path *rp)
+{
+    int head = html_is(g, "thead");
+    size_t ntr = 0;
+    for (xmlNode *tr = g->children; tr; tr = tr->next) {
+        if (!html_is(tr, "tr"))
+            continue;
+        row_path_set(rp, c->ntables + 1, group, ++ntr);
+        if (build_row(c, t, tr, w, pend, rp) || head)
+            t->rows[t->nrows - 1].header = 1;
+    }
 }
 
 static void
 build_rows(struct html_ctx *c, struct px_table *t, xmlNode *table, struct pending *pend)
 {
+    static const char *const groups[] = {"thead", "tbody", "tfoot"};
+    size_t ngroup[3] = {0, 0, 0}, ntr = 0;
     struct cell_walk w = {0};
     w.acc.buf = (struct px_buf)PX_BUF_INIT;
+    struct row_path rp = {PX_BUF_INIT, 0, 0};
+    char group[32];
+    /* html_table() counts this table once it is built: it is number ntables + 1. */
     for (xmlNode *g = table->children; g; g = g->next) {
-        int head = html_is(g, "thead");
-        if (is_row_group(g)) {
-            for (xmlNode *tr = g->children; tr; tr = tr->next)
-                if (html_is(tr, "tr") && (build_row(c, t, tr, &w, pend) || head))
-                    t->rows[t->nrows - 1].header = 1;
-        } else if (html_is(g, "tr") && build_row(c, t, g, &w, pend)) {
-            t->rows[t->nrows - 1].header = 1;
+        for (size_t k = 0; k < 3; k++) {
+            if (!html_is(g, groups[k]))
+                continue;
+            snprintf(group, sizeof group, "%s[%zu]", groups[k], ++ngroup[k]);
+            build_group(c, t, g, group, &w, pend, &rp);
         }
+        if (!html_is(g, "tr"))
+            continue;
+        row_path_set(&rp, c->ntables + 1, NULL, ++ntr);
+        if (build_row(c, t, g, &w, pend, &rp))
+            t->rows[t->nrows - 1].header = 1;
     }
+    px_buf_release(&rp.path);
     px_buf_release(&w.acc.buf);
 }
 

@@ -29,6 +29,7 @@ enum tok_kind { TK_WORD, TK_PUNCT, TK_NL };
 struct tok {
     size_t off, len; /* in the expanded text */
     const char *key; /* folded word, or the punctuation character ('-' for dashes) */
+    long kid;        /* key id (struct keys) when a table uses the key, else -1 */
     enum tok_kind kind;
     int upper; /* the word starts with a capital letter */
 };
@@ -87,9 +88,37 @@ static const char *const wordlist_names[WL_COUNT] = {
     "prep", "city-level", "joint",  "place-keep", "name-word",
 };
 
+/*
+ * Every key a table phrase uses, once (open addressing on the key text).
+ * Phrase keys and the keys of tokens read later point to these strings, so
+ * two keys are equal exactly when their pointers are.
+ */
+struct keys {
+    const char **v; /* by id */
+    size_t n, vcap;
+    uint32_t *slot; /* id + 1, or 0 */
+    size_t nslots;  /* a power of two, at least twice n */
+};
+
+/*
+ * The phrases of one table by first key: a phrase can only match at a token
+ * whose key is its first key, except a phrase opening with "tỉnh" (which
+ * also matches a province name, "thành phố …" or a city-level word) and an
+ * empty one: those are tried at every token. Lists hold phrase indices in
+ * table order, so the first longest match stays the one the table order
+ * picks.
+ */
+struct first_index {
+    uint32_t *start; /* per key id: its phrases are at[start[id] .. start[id + 1]) */
+    uint32_t *at;
+    uint32_t *any; /* phrases tried at every token */
+    size_t nany;
+};
+
 struct phrases {
     struct phrase *v;
     size_t n;
+    struct first_index ix;
 };
 
 struct px_agencies {
@@ -106,6 +135,11 @@ struct px_agencies {
     size_t nstd;
     struct province *provinces;
     size_t nprovinces;
+    struct keys keys;
+    const char *k_tinh; /* the interned key "tỉnh", or NULL */
+    struct first_index alias_ix, province_ix;
+    uint32_t abbr_at[257]; /* abbreviations by first byte: abbr_ix[abbr_at[c] .. abbr_at[c + 1]) */
+    uint32_t *abbr_ix;     /* NULL while loading */
 };
 
 /* ------------------------------------------------------------------ keys */
@@ -124,8 +158,20 @@ fold_word(const char *s, size_t len, struct px_buf *out)
     UChar small[128], folded[128];
     UErrorCode err = U_ZERO_ERROR;
     int32_t ulen = 0, flen, blen = 0;
+    size_t i;
 
     px_buf_clear(out);
+    for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+        ;
+    if (i == len && len < 128) {
+        /* ASCII: case folding is A-Z -> a-z, nothing else */
+        px_buf_grow(out, len + 1);
+        for (i = 0; i < len; i++)
+            out->ptr[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+        out->len = len;
+        out->ptr[len] = '\0';
+        return;
+    }
     u_strFromUTF8(small, 128, &ulen, s, (int32_t)len, &err);
     if (U_FAILURE(err) || ulen >= 128)
         goto verbatim;
@@ -144,27 +190,109 @@ verbatim:
     px_buf_put(out, s, len);
 }
 
-/* The match key of one word: folded, traditional tone placement at the word's end. */
-static const char *
-word_key(struct px_arena *a, const char *s, size_t len)
+/* The match key of one word into b: folded, traditional tone placement at the word's end. */
+static void
+word_key(const char *s, size_t len, struct px_buf *b)
 {
-    struct px_buf b = PX_BUF_INIT;
-    const char *key;
-
-    fold_word(s, len, &b);
+    fold_word(s, len, b);
     for (size_t i = 0; i < sizeof tone_fix / sizeof tone_fix[0]; i++) {
         size_t fl = strlen(tone_fix[i][0]);
-        if (b.len < fl || memcmp(b.ptr + b.len - fl, tone_fix[i][0], fl) != 0)
+        if (b->len < fl || memcmp(b->ptr + b->len - fl, tone_fix[i][0], fl) != 0)
             continue;
-        if (tone_fix[i][0][0] == 'u' && b.len > fl && b.ptr[b.len - fl - 1] == 'q')
+        if (tone_fix[i][0][0] == 'u' && b->len > fl && b->ptr[b->len - fl - 1] == 'q')
             break; /* "quý" keeps its tone on the y */
-        px_buf_truncate(&b, b.len - fl);
-        px_buf_puts(&b, tone_fix[i][1]);
+        px_buf_truncate(b, b->len - fl);
+        px_buf_puts(b, tone_fix[i][1]);
         break;
     }
-    key = px_arena_strndup(a, b.ptr, b.len);
-    px_buf_release(&b);
-    return key;
+}
+
+/* ---------------------------------------------------------- interned keys */
+
+static uint32_t
+hash_key(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The id of key s[0..len), or -1. */
+static long
+keys_find(const struct keys *ks, const char *s, size_t len)
+{
+    size_t mask = ks->nslots - 1;
+
+    if (!ks->nslots)
+        return -1;
+    for (size_t i = hash_key(s, len) & mask;; i = (i + 1) & mask) {
+        uint32_t id = ks->slot[i];
+        const char *k;
+        if (!id)
+            return -1;
+        k = ks->v[id - 1];
+        if (strncmp(k, s, len) == 0 && k[len] == '\0')
+            return (long)id - 1;
+    }
+}
+
+static void
+keys_put_slot(struct keys *ks, uint32_t id)
+{
+    const char *k = ks->v[id - 1];
+    size_t mask = ks->nslots - 1, i = hash_key(k, strlen(k)) & mask;
+    while (ks->slot[i])
+        i = (i + 1) & mask;
+    ks->slot[i] = id;
+}
+
+/* The id of key s[0..len), added (an arena copy) when new. */
+static long
+keys_add(struct keys *ks, struct px_arena *a, const char *s, size_t len)
+{
+    long id = keys_find(ks, s, len);
+
+    if (id >= 0)
+        return id;
+    if (2 * (ks->n + 1) > ks->nslots) {
+        free(ks->slot);
+        ks->nslots = ks->nslots ? ks->nslots * 2 : 256;
+        ks->slot = px_xcalloc(ks->nslots, sizeof *ks->slot);
+        for (size_t k = 0; k < ks->n; k++)
+            keys_put_slot(ks, (uint32_t)k + 1);
+    }
+    if (ks->n == ks->vcap) {
+        ks->vcap = ks->vcap ? ks->vcap * 2 : 256;
+        ks->v = px_xrealloc(ks->v, ks->vcap * sizeof *ks->v);
+    }
+    ks->v[ks->n++] = px_arena_strndup(a, s, len);
+    keys_put_slot(ks, (uint32_t)ks->n);
+    return (long)ks->n - 1;
+}
+
+/*
+ * Where token keys come from. While the tables load, every key is added
+ * (add); while a text is read, a key the tables use is the interned string
+ * and any other key is a copy in the reader's arena (kid -1). A key given
+ * as a string literal (lit) needs no copy.
+ */
+struct keysrc {
+    struct keys *add;
+    const struct keys *ks;
+};
+
+static const char *
+key_for(const struct keysrc *src, struct px_arena *a, const char *k, size_t len, int lit, long *kid)
+{
+    if (src->add) {
+        *kid = keys_add(src->add, a, k, len);
+        return src->add->v[*kid];
+    }
+    *kid = keys_find(src->ks, k, len);
+    if (*kid >= 0)
+        return src->ks->v[*kid];
+    return lit ? k : px_arena_strndup(a, k, len);
 }
 
 /* ------------------------------------------------------------- tokens */
@@ -201,6 +329,8 @@ starts_upper(const char *s, size_t len)
 {
     int32_t i = 0;
     UChar32 c;
+    if ((unsigned char)s[0] < 0x80)
+        return s[0] >= 'A' && s[0] <= 'Z';
     U8_NEXT(s, i, (int32_t)len, c);
     return c > 0 && u_isupper(c);
 }
@@ -210,15 +340,16 @@ starts_upper(const char *s, size_t len)
  * the word ("I-Office"); spaced hyphens and dashes are '-' tokens.
  */
 static void
-tokenize(struct px_arena *a, const char *s, size_t len, struct toks *out)
+tokenize(struct px_arena *a, const struct keysrc *src, const char *s, size_t len, struct toks *out)
 {
+    struct px_buf key = PX_BUF_INIT;
     size_t i = 0;
 
     out->n = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
         size_t ul = unicode_punct_len(s + i, len - i);
-        struct tok tk = {i, 1, NULL, TK_PUNCT, 0};
+        struct tok tk = {i, 1, NULL, -1, TK_PUNCT, 0};
 
         if (c == ' ' || c == '\t' || c == '\r') {
             i++;
@@ -226,11 +357,12 @@ tokenize(struct px_arena *a, const char *s, size_t len, struct toks *out)
         }
         if (c == '\n') {
             tk.kind = TK_NL;
-            tk.key = "\n";
+            tk.key = key_for(src, a, "\n", 1, 1, &tk.kid);
         } else if (ul) {
             tk.len = ul;
-            tk.key =
-                ((unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x95) ? "-" : "\"";
+            tk.key = ((unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x95)
+                         ? key_for(src, a, "-", 1, 1, &tk.kid)
+                         : key_for(src, a, "\"", 1, 1, &tk.kid);
         } else if (is_word_byte(c)) {
             size_t j = i;
             while (j < len && !unicode_punct_len(s + j, len - j) &&
@@ -239,14 +371,16 @@ tokenize(struct px_arena *a, const char *s, size_t len, struct toks *out)
                 j++;
             tk.len = j - i;
             tk.kind = TK_WORD;
-            tk.key = word_key(a, s + i, tk.len);
+            word_key(s + i, tk.len, &key);
+            tk.key = key_for(src, a, key.ptr, key.len, 0, &tk.kid);
             tk.upper = starts_upper(s + i, tk.len);
         } else {
-            tk.key = px_arena_strndup(a, s + i, 1);
+            tk.key = key_for(src, a, s + i, 1, 0, &tk.kid);
         }
         push_tok(out, a, tk);
         i += tk.len;
     }
+    px_buf_release(&key);
 }
 
 static int
@@ -274,8 +408,12 @@ expand_abbrs(const struct px_agencies *ag, const char *s, size_t len, struct px_
     while (i < len) {
         const struct abbr *best = NULL;
         if (i == 0 || !is_word_byte((unsigned char)s[i - 1])) {
-            for (size_t k = 0; k < ag->nabbrs; k++) {
-                const struct abbr *ab = &ag->abbrs[k];
+            /* the abbreviations that start with this byte (all of them while loading) */
+            unsigned char c = (unsigned char)s[i];
+            size_t from = ag->abbr_ix ? ag->abbr_at[c] : 0;
+            size_t to = ag->abbr_ix ? ag->abbr_at[c + 1] : ag->nabbrs;
+            for (size_t q = from; q < to; q++) {
+                const struct abbr *ab = &ag->abbrs[ag->abbr_ix ? ag->abbr_ix[q] : q];
                 if (ab->slen > len - i || memcmp(s + i, ab->shortf, ab->slen) != 0)
                     continue;
                 if (i + ab->slen < len && is_word_byte((unsigned char)s[i + ab->slen]))
@@ -311,10 +449,11 @@ make_phrase(struct px_agencies *ag, const char *s, size_t len, struct phrase *ph
 {
     struct px_buf ex = PX_BUF_INIT;
     struct toks t = {0};
+    struct keysrc src = {&ag->keys, NULL};
     size_t n = 0;
 
     expand_abbrs(ag, s, len, &ex, NULL);
-    tokenize(&ag->arena, ex.ptr, ex.len, &t);
+    tokenize(&ag->arena, &src, ex.ptr, ex.len, &t);
     ph->key = px_arena_calloc(&ag->arena, t.n ? t.n : 1, sizeof *ph->key);
     for (size_t i = 0; i < t.n; i++)
         if (!tok_is(&t.v[i], ","))
@@ -489,6 +628,88 @@ add_province_line(struct px_agencies *ag, char **f, size_t nf, const char *file,
     }
 }
 
+/* The abbreviations by their first byte, in table order. */
+static void
+index_abbrs(struct px_agencies *ag)
+{
+    uint32_t fill[256] = {0};
+
+    memset(ag->abbr_at, 0, sizeof ag->abbr_at);
+    for (size_t k = 0; k < ag->nabbrs; k++)
+        ag->abbr_at[(unsigned char)ag->abbrs[k].shortf[0] + 1]++;
+    for (int c = 0; c < 256; c++)
+        ag->abbr_at[c + 1] += ag->abbr_at[c];
+    ag->abbr_ix = px_xcalloc(ag->nabbrs + 1, sizeof *ag->abbr_ix);
+    for (size_t k = 0; k < ag->nabbrs; k++) {
+        unsigned char c = (unsigned char)ag->abbrs[k].shortf[0];
+        ag->abbr_ix[ag->abbr_at[c] + fill[c]++] = (uint32_t)k;
+    }
+}
+
+/* Phrase j of a table whose elements start with their phrase, stride bytes apart. */
+static const struct phrase *
+nth_phrase(const void *base, size_t stride, size_t j)
+{
+    return (const struct phrase *)(const void *)((const char *)base + j * stride);
+}
+
+static int
+tried_everywhere(const struct px_agencies *ag, const struct phrase *ph)
+{
+    return ph->n == 0 || (ag->k_tinh && ph->key[0] == ag->k_tinh);
+}
+
+/* Index the n phrases of a table by first key (struct first_index). */
+static void
+index_phrases(const struct px_agencies *ag, struct first_index *ix, const void *base, size_t n,
+              size_t stride)
+{
+    size_t nk = ag->keys.n;
+    uint32_t *fill = px_xcalloc(nk + 1, sizeof *fill);
+
+    ix->start = px_xcalloc(nk + 1, sizeof *ix->start);
+    ix->at = px_xcalloc(n + 1, sizeof *ix->at);
+    ix->any = px_xcalloc(n + 1, sizeof *ix->any);
+    ix->nany = 0;
+    for (size_t j = 0; j < n; j++) {
+        const struct phrase *ph = nth_phrase(base, stride, j);
+        if (tried_everywhere(ag, ph))
+            ix->any[ix->nany++] = (uint32_t)j;
+        else
+            ix->start[keys_find(&ag->keys, ph->key[0], strlen(ph->key[0])) + 1]++;
+    }
+    for (size_t k = 0; k < nk; k++)
+        ix->start[k + 1] += ix->start[k];
+    for (size_t j = 0; j < n; j++) {
+        const struct phrase *ph = nth_phrase(base, stride, j);
+        if (!tried_everywhere(ag, ph)) {
+            long id = keys_find(&ag->keys, ph->key[0], strlen(ph->key[0]));
+            ix->at[ix->start[id] + fill[id]++] = (uint32_t)j;
+        }
+    }
+    free(fill);
+}
+
+static void
+index_release(struct first_index *ix)
+{
+    free(ix->start);
+    free(ix->at);
+    free(ix->any);
+}
+
+static void
+index_tables(struct px_agencies *ag)
+{
+    long tinh = keys_find(&ag->keys, "tỉnh", strlen("tỉnh"));
+
+    ag->k_tinh = tinh >= 0 ? ag->keys.v[tinh] : NULL;
+    for (int w = 0; w < WL_COUNT; w++)
+        index_phrases(ag, &ag->words[w].ix, ag->words[w].v, ag->words[w].n, sizeof *ag->words[w].v);
+    index_phrases(ag, &ag->alias_ix, ag->aliases, ag->naliases, sizeof *ag->aliases);
+    index_phrases(ag, &ag->province_ix, ag->provinces, ag->nprovinces, sizeof *ag->provinces);
+}
+
 struct px_agencies *
 px_agencies_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag *dg)
 {
@@ -497,12 +718,17 @@ px_agencies_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag 
     (void)nz; /* keys are folded here with ICU: tables and text compare alike */
     px_arena_init(&ag->arena);
     /* Abbreviations first: aliases are expanded the same way as the text. */
-    if (read_tsv(ag, rules_dir, "agency-words.tsv", add_word_line, dg) != 0 ||
-        read_tsv(ag, rules_dir, "agencies.tsv", add_entry_line, dg) != 0 ||
+    if (read_tsv(ag, rules_dir, "agency-words.tsv", add_word_line, dg) != 0) {
+        px_agencies_free(ag);
+        return NULL;
+    }
+    index_abbrs(ag); /* the abbreviations are all in */
+    if (read_tsv(ag, rules_dir, "agencies.tsv", add_entry_line, dg) != 0 ||
         read_tsv(ag, rules_dir, "provinces.tsv", add_province_line, dg) != 0) {
         px_agencies_free(ag);
         return NULL;
     }
+    index_tables(ag);
     return ag;
 }
 
@@ -511,8 +737,15 @@ px_agencies_free(struct px_agencies *ag)
 {
     if (!ag)
         return;
-    for (int w = 0; w < WL_COUNT; w++)
+    for (int w = 0; w < WL_COUNT; w++) {
         free(ag->words[w].v);
+        index_release(&ag->words[w].ix);
+    }
+    index_release(&ag->alias_ix);
+    index_release(&ag->province_ix);
+    free(ag->abbr_ix);
+    free(ag->keys.v);
+    free(ag->keys.slot);
     free(ag->entries);
     free(ag->std_city);
     free(ag->aliases);
@@ -539,12 +772,42 @@ struct reader {
 static size_t match_from(const struct reader *r, const struct phrase *ph, size_t pi, size_t ti);
 static size_t match_list(const struct reader *r, enum wordlist w, size_t ti);
 
+/* The phrases of a table that may match at token ti, in table order (struct first_index). */
+struct cands {
+    const uint32_t *a, *ae; /* those with the token's key first */
+    const uint32_t *b, *be; /* those tried everywhere */
+};
+
+static struct cands
+cands_at(const struct reader *r, const struct first_index *ix, size_t ti)
+{
+    struct cands c = {NULL, NULL, ix->any, ix->any + ix->nany};
+    if (ti < r->n && r->t[ti].kid >= 0) {
+        c.a = ix->at + ix->start[r->t[ti].kid];
+        c.ae = ix->at + ix->start[r->t[ti].kid + 1];
+    }
+    return c;
+}
+
+static int
+cands_next(struct cands *c, size_t *j)
+{
+    if (c->a < c->ae && (c->b == c->be || *c->a < *c->b))
+        *j = *c->a++;
+    else if (c->b < c->be)
+        *j = *c->b++;
+    else
+        return 0;
+    return 1;
+}
+
 /* End of the longest province name at ti (the plan's own when known), or 0. */
 static size_t
 match_province(const struct reader *r, size_t ti)
 {
-    size_t best = 0;
-    for (size_t k = 0; k < r->ag->nprovinces; k++) {
+    struct cands c = cands_at(r, &r->ag->province_ix, ti);
+    size_t best = 0, k;
+    while (cands_next(&c, &k)) {
         const struct province *pv = &r->ag->provinces[k];
         size_t e;
         if (r->plan >= 0 && pv->std != (size_t)r->plan)
@@ -593,9 +856,10 @@ match_from(const struct reader *r, const struct phrase *ph, size_t pi, size_t ti
         ti++;
     if (ti >= r->n)
         return 0;
-    if (strcmp(ph->key[pi], "tỉnh") == 0)
+    /* keys are interned (struct keys): equal keys are the same string */
+    if (ph->key[pi] == r->ag->k_tinh)
         return match_tinh(r, ph, pi, ti);
-    if (!tok_is(&r->t[ti], ph->key[pi]))
+    if (r->t[ti].key != ph->key[pi])
         return 0;
     return match_from(r, ph, pi + 1, ti + 1);
 }
@@ -605,8 +869,9 @@ static size_t
 match_list(const struct reader *r, enum wordlist w, size_t ti)
 {
     const struct phrases *ps = &r->ag->words[w];
-    size_t best = 0;
-    for (size_t k = 0; k < ps->n; k++) {
+    struct cands c = cands_at(r, &ps->ix, ti);
+    size_t best = 0, k;
+    while (cands_next(&c, &k)) {
         size_t e = match_from(r, &ps->v[k], 0, ti);
         if (e > best)
             best = e;
@@ -650,8 +915,9 @@ name_goes_on(const struct reader *r, size_t e)
 static size_t
 match_alias(const struct reader *r, size_t ti, size_t *entry)
 {
-    size_t best = 0;
-    for (size_t k = 0; k < r->ag->naliases; k++) {
+    struct cands c = cands_at(r, &r->ag->alias_ix, ti);
+    size_t best = 0, k;
+    while (cands_next(&c, &k)) {
         const struct alias *al = &r->ag->aliases[k];
         size_t e = match_from(r, &al->ph, 0, ti);
         if (e > best && at_boundary(r, e) && !name_goes_on(r, e)) {
@@ -918,8 +1184,10 @@ read_distributive(const struct reader *r, struct sink *k, size_t i)
     if (!head_e || head_e >= r->n || r->t[head_e].kind != TK_WORD || !r->t[head_e].upper)
         return 0;
     for (q = head_e;;) {
-        size_t best = 0, entry = 0, e;
-        for (size_t a = 0; a < r->ag->naliases; a++) {
+        size_t best = 0, entry = 0, e, a, all = 0;
+        /* an alias must open with the head's words: those that start with its first key */
+        struct cands heads = cands_at(r, &r->ag->alias_ix, i + 1);
+        while (head_e > i + 1 ? cands_next(&heads, &a) : (a = all++) < r->ag->naliases) {
             const struct alias *al = &r->ag->aliases[a];
             size_t hn = head_e - (i + 1);
             int same_head = al->ph.n > hn;
@@ -1108,8 +1376,10 @@ static void
 reader_init(struct reader *r, const struct px_agencies *ag, const char *province, struct px_buf *ex,
             struct toks *tk, struct px_arena *scratch, const char *text, size_t len, size_t **map)
 {
+    struct keysrc src = {NULL, &ag->keys};
+
     expand_abbrs(ag, text, len, ex, map);
-    tokenize(scratch, ex->ptr, ex->len, tk);
+    tokenize(scratch, &src, ex->ptr, ex->len, tk);
     r->ag = ag;
     r->text = ex->ptr;
     r->t = tk->v;
@@ -1220,11 +1490,13 @@ px_province_find(const struct px_agencies *ag, struct px_normalizer *nz, const c
     (void)nz;
     reader_init(&r, ag, NULL, &ex, &tk, &scratch, text, len, NULL);
     for (size_t i = 0; i < r.n && !found; i++) {
-        size_t best = 0, std = 0;
+        size_t best = 0, std = 0, k;
+        struct cands c;
         if (r.t[i].kind != TK_WORD || (i > 0 && r.t[i - 1].kind == TK_WORD && r.t[i - 1].upper &&
                                        !tok_is(&r.t[i - 1], "tỉnh") && !tok_is(&r.t[i - 1], "phố")))
             continue; /* inside another proper name ("Đông Nam Nghệ An") */
-        for (size_t k = 0; k < ag->nprovinces; k++) {
+        c = cands_at(&r, &ag->province_ix, i);
+        while (cands_next(&c, &k)) {
             size_t e = match_from(&r, &ag->provinces[k].ph, 0, i);
             if (e > best && (e >= r.n || r.t[e].kind != TK_WORD || !r.t[e].upper)) {
                 best = e;
@@ -1247,12 +1519,15 @@ px_province_standard(const struct px_agencies *ag, struct px_normalizer *nz, con
     struct px_buf ex = PX_BUF_INIT;
     struct toks tk = {0};
     struct reader r;
+    struct cands c;
     const char *found = NULL;
+    size_t k;
 
     (void)nz;
     reader_init(&r, ag, NULL, &ex, &tk, &scratch, name, len, NULL);
-    for (size_t k = 0; k < ag->nprovinces && !found; k++)
-        if (r.n && match_from(&r, &ag->provinces[k].ph, 0, 0) == r.n)
+    c = cands_at(&r, &ag->province_ix, 0);
+    while (r.n && !found && cands_next(&c, &k))
+        if (match_from(&r, &ag->provinces[k].ph, 0, 0) == r.n)
             found = ag->std_names[ag->provinces[k].std];
     px_buf_release(&ex);
     px_arena_release(&scratch);

@@ -27,7 +27,10 @@ struct px_buf {
     size_t cap;
 };
 
+/* One line, which clang-format 14 would spread over four. */
+/* clang-format off */
 #define PX_BUF_INIT {px_buf_empty, 0, 0}
+/* clang-format on */
 
 struct px_str {
     const char *p;
@@ -45,8 +48,7 @@ void px_buf_grow(struct px_buf *b, size_t extra);
 void px_buf_put(struct px_buf *b, const void *data, size_t len);
 void px_buf_puts(struct px_buf *b, const char *s);
 void px_buf_putc(struct px_buf *b, char c);
-void px_buf_printf(struct px_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void px_buf_printf(struct px_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void px_buf_vprintf(struct px_buf *b, const char *fmt, va_list ap);
 /* Drop the contents but keep the allocation. */
 void px_buf_clear(struct px_buf *b);

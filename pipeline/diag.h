@@ -48,8 +48,8 @@ void px_diag_release(struct px_diag *dg);
 /* Forget the items (and the worst severity) but keep the echo setting. */
 void px_diag_clear(struct px_diag *dg);
 
-void px_diag_report(struct px_diag *dg, enum px_severity sev, const char *file, long line,
-                    long col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void px_diag_report(struct px_diag *dg, enum px_severity sev, const char *file, long line, long col,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Record a PX_FATAL system failure; always returns -1. */
 int px_error(struct px_diag *dg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -27,8 +27,8 @@ px_doc_add_block(struct px_doc *doc, enum px_block_type type)
 {
     if (doc->nblocks == doc->cap) {
         size_t cap = doc->cap ? doc->cap * 2 : 64;
-        doc->blocks = px_arena_grow(&doc->arena, doc->blocks, doc->nblocks, cap,
-                                    sizeof *doc->blocks);
+        doc->blocks =
+            px_arena_grow(&doc->arena, doc->blocks, doc->nblocks, cap, sizeof *doc->blocks);
         doc->cap = cap;
     }
     struct px_block *b = &doc->blocks[doc->nblocks++];
@@ -69,8 +69,8 @@ struct px_cell *
 px_row_add_cell(struct px_doc *doc, struct px_row *r, const char *text, size_t len)
 {
     if (r->ncells == 0 || (r->ncells >= 4 && (r->ncells & (r->ncells - 1)) == 0))
-        r->cells = px_arena_grow(&doc->arena, r->cells, r->ncells,
-                                 implied_cap(r->ncells + 1) * 2, sizeof *r->cells);
+        r->cells = px_arena_grow(&doc->arena, r->cells, r->ncells, implied_cap(r->ncells + 1) * 2,
+                                 sizeof *r->cells);
     struct px_cell *c = &r->cells[r->ncells++];
     memset(c, 0, sizeof *c);
     c->text = px_arena_strndup(&doc->arena, text ? text : "", text ? len : 0);

@@ -81,7 +81,7 @@ struct px_cell {
 };
 
 struct px_row {
-    int header; /* non-zero for a header row (incl. the 2nd row of a two-row header) */
+    int header;       /* non-zero for a header row (incl. the 2nd row of a two-row header) */
     int continuation; /* non-zero when this row was merged from a page-break continuation */
     size_t ncells;
     struct px_cell *cells; /* arena-owned */
@@ -98,8 +98,9 @@ struct px_block {
     enum px_block_type type;
     unsigned flags; /* enum px_block_flags */
     int level;      /* heading level 1..6; list depth 1..; 0 otherwise */
-    char *number;   /* marker as printed without trailing '.'/')': "II", "3", "3.1", "a", "-"; NULL if none */
-    char *text;     /* text after the marker, markup removed; "" for tables */
+    /* the marker as printed, without a trailing '.' or ')': "II", "3", "3.1", "a", "-"; or NULL */
+    char *number;
+    char *text;             /* text after the marker, markup removed; "" for tables */
     struct px_table *table; /* for PX_BLOCK_TABLE, else NULL */
     struct px_span span;
     struct px_offmap map; /* text offsets -> source; may be empty (then text starts at span.byte) */
@@ -107,8 +108,8 @@ struct px_block {
 };
 
 struct px_doc {
-    char *name;  /* arena-owned: base name without extension (the export's "doc") */
-    char *path;  /* arena-owned: path as given */
+    char *name; /* arena-owned: base name without extension (the export's "doc") */
+    char *path; /* arena-owned: path as given */
     enum px_format format;
     const unsigned char *src; /* borrowed: the input as read */
     size_t src_len;
@@ -117,8 +118,8 @@ struct px_doc {
     struct px_arena arena;
 };
 
-void px_doc_init(struct px_doc *doc, const char *path, enum px_format fmt,
-                 const unsigned char *src, size_t len);
+void px_doc_init(struct px_doc *doc, const char *path, enum px_format fmt, const unsigned char *src,
+                 size_t len);
 void px_doc_release(struct px_doc *doc);
 
 /* Append a zeroed block of the given type; returns a pointer valid until the next append. */
@@ -127,8 +128,7 @@ struct px_block *px_doc_add_block(struct px_doc *doc, enum px_block_type type);
 /* Table building (arena-owned). */
 struct px_table *px_table_new(struct px_doc *doc);
 struct px_row *px_table_add_row(struct px_doc *doc, struct px_table *t);
-struct px_cell *px_row_add_cell(struct px_doc *doc, struct px_row *r, const char *text,
-                                size_t len);
+struct px_cell *px_row_add_cell(struct px_doc *doc, struct px_row *r, const char *text, size_t len);
 
 void px_offmap_add(struct px_doc *doc, struct px_offmap *m, size_t text_off, uint64_t src_off,
                    uint32_t line);

@@ -1,6 +1,8 @@
 /* dump — the block stream as JSON Lines; see dump.h. */
 #include "dump.h"
 
+#include "banned.h"
+
 json_t *
 px_span_json(const struct px_span *s)
 {
@@ -18,6 +20,8 @@ cell_json(const struct px_cell *c)
         json_object_set_new(o, "colspan", json_integer(c->colspan));
     if (c->rowspan > 1)
         json_object_set_new(o, "rowspan", json_integer(c->rowspan));
+    if (c->locator)
+        json_object_set_new(o, "locator", json_string(c->locator));
     return o;
 }
 

@@ -18,6 +18,8 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include "banned.h"
+
 /* Word-list similarity at which a task text counts as right (score.py TEXT_OK).
  */
 #define TEXT_OK 0.9
@@ -1077,7 +1079,7 @@ put_num(struct px_buf *b, const json_t *v)
     } else {
         char *s = py_str(v);
         x = strtod(s, &end);
-        while (end && (*end == ' ' || *end == '\t' || *end == '\n'))
+        while (*end == ' ' || *end == '\t' || *end == '\n') /* strtod always sets end */
             end++;
         if (end == s || *end) {
             py_repr_str(b, s);

@@ -48,7 +48,7 @@ struct px_eval_tally {
 
 struct px_eval {
     struct px_eval_tally field[PX_EV_NFIELDS];
-    size_t ndocs;  /* documents scored (those of the gold, after the filter) */
+    size_t ndocs; /* documents scored (those of the gold, after the filter) */
     int want_errors;
     char **errors; /* heap-owned lines, in score.py's order */
     size_t nerrors, cap;
@@ -70,8 +70,8 @@ int px_eval_parse_jsonl(const char *name, const char *data, size_t len, json_t *
  * keys to restrict to. want_errors collects the --show-errors lines.
  * Returns 0, or -1 when ICU cannot be set up (reported).
  */
-int px_eval_run(struct px_eval *ev, json_t *gold, json_t *pred, const char *docs,
-                int want_errors, struct px_diag *dg);
+int px_eval_run(struct px_eval *ev, json_t *gold, json_t *pred, const char *docs, int want_errors,
+                struct px_diag *dg);
 void px_eval_release(struct px_eval *ev);
 
 /* Precision, recall, F1 of one tally (score.py's prf); micro over all but task.found. */

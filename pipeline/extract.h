@@ -37,8 +37,8 @@ enum px_deadline_kind {
 };
 
 struct px_deadline {
-    int present;    /* 0: the field is null */
-    char *raw;      /* the whole cell / phrase as written */
+    int present; /* 0: the field is null */
+    char *raw;   /* the whole cell / phrase as written */
     enum px_deadline_kind kind;
     char start[11]; /* ISO date or "" for null */
     char end[11];
@@ -66,7 +66,7 @@ struct px_docinfo {
     const char *kind; /* "ke_hoach" | "quyet_dinh" | "chi_thi" | "cong_van" | "other" */
     char *number;     /* "333/KH-UBND" or NULL */
     char *issuer;
-    char *province; /* standard spelling, e.g. "Thanh Hóa" */
+    char *province;  /* standard spelling, e.g. "Thanh Hóa" */
     char issued[11]; /* ISO or "" */
     struct px_strlist implements;
     int year; /* the plan's year (for year-less deadlines); 0 if unknown */
@@ -108,7 +108,8 @@ struct px_extraction {
 
 struct px_extractor; /* compiled rules + normaliser; one per thread */
 
-/* Load and compile every rule under rules_dir. NULL on failure (reported). Free with px_extractor_free. */
+/* Load and compile every rule under rules_dir. NULL on failure (reported). Free with
+ * px_extractor_free. */
 struct px_extractor *px_extractor_new(const char *rules_dir, struct px_normalizer *nz,
                                       struct px_diag *dg);
 void px_extractor_free(struct px_extractor *ex);

@@ -37,7 +37,8 @@ enum px_norm_flags {
 
 struct px_normalizer; /* ICU handles, created once per run; not thread-safe, one per thread */
 
-/* Returns NULL (and reports into dg) when ICU cannot be set up. Caller frees with px_normalizer_free. */
+/* Returns NULL (and reports into dg) when ICU cannot be set up. Caller frees with
+ * px_normalizer_free. */
 struct px_normalizer *px_normalizer_new(struct px_diag *dg);
 void px_normalizer_free(struct px_normalizer *nz);
 
@@ -50,8 +51,8 @@ int px_normalize(struct px_normalizer *nz, const char *s, size_t len, unsigned f
                  struct px_buf *out, uint32_t **map, struct px_diag *dg);
 
 /* Convenience: normalised copy in an arena (no map). */
-char *px_normalize_arena(struct px_normalizer *nz, struct px_arena *a, const char *s,
-                         size_t len, unsigned flags);
+char *px_normalize_arena(struct px_normalizer *nz, struct px_arena *a, const char *s, size_t len,
+                         unsigned flags);
 
 /*
  * The normalisation stage: rewrite in place (arena) every block's text,

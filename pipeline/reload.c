@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "banned.h"
+
 static const char maps_sql[] =
     "CREATE TABLE IF NOT EXISTS block_maps("
     " doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
@@ -35,7 +37,8 @@ put_varint(struct px_buf *b, uint64_t v)
 static uint64_t
 zigzag(int64_t v)
 {
-    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+    uint64_t u = (uint64_t)v;
+    return (u << 1) ^ (0 - (u >> 63)); /* the sign bit spread over all bits: no signed shift */
 }
 
 static int64_t
@@ -156,14 +159,7 @@ decode_maps(struct px_doc *doc, const void *blob, size_t len)
 
 /* ---- reading a document back ------------------------------------------------------------- */
 
-enum rl_stmt {
-    R_IDS,
-    R_DOC,
-    R_BLOCKS,
-    R_ROWS,
-    R_MAPS,
-    R_COUNT
-};
+enum rl_stmt { R_IDS, R_DOC, R_BLOCKS, R_ROWS, R_MAPS, R_COUNT };
 
 static const char *const rl_sql[R_COUNT] = {
     [R_IDS] = "SELECT id FROM documents WHERE ?1 IS NULL OR doc_key = ?1"
@@ -270,7 +266,7 @@ load_table(struct px_reload *rl, int64_t block_id, struct px_doc *doc, struct px
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
-        if (id != last) {
+        if (!row || id != last) {
             row = px_table_add_row(doc, t);
             row->header = sqlite3_column_int(s, 1);
             row->continuation = sqlite3_column_int(s, 2);
@@ -310,22 +306,22 @@ load_blocks(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, struct px_
 {
     sqlite3_stmt *s = stmt(rl, R_BLOCKS);
     sqlite3_bind_int64(s, 1, doc_id);
-    int64_t *ids = NULL;
-    size_t cap = 0;
+    int64_t *ids = NULL; /* ids[i]: the row of doc->blocks[i] (doc starts empty) */
+    size_t n = 0, cap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct px_block *b =
             px_doc_add_block(doc, block_type((const char *)sqlite3_column_text(s, 1)));
         read_block(s, doc, b);
-        if (doc->nblocks > cap) {
+        if (n == cap) {
             cap = cap ? cap * 2 : 64;
             ids = px_xrealloc(ids, cap * sizeof *ids);
         }
-        ids[doc->nblocks - 1] = sqlite3_column_int64(s, 0);
+        ids[n++] = sqlite3_column_int64(s, 0);
     }
     sqlite3_reset(s);
     int ret = rc == SQLITE_DONE ? 0 : db_fail(rl, dg, "cannot read blocks");
-    for (size_t i = 0; ret == 0 && i < doc->nblocks; i++) {
+    for (size_t i = 0; ret == 0 && i < n; i++) {
         struct px_block *b = &doc->blocks[i];
         if (b->type != PX_BLOCK_TABLE)
             continue;

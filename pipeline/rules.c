@@ -8,12 +8,15 @@
 #include "rules.h"
 #include "normalize.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "banned.h"
 
 /*
  * Limits for one match. Rule patterns on a sentence need far less; the
@@ -213,6 +216,23 @@ compile_one(struct loader *ld, const struct px_rule_kv *kv, uint32_t col, uint32
     return re;
 }
 
+/*
+ * The byte every match of re contains: PCRE2's required code unit (the
+ * rightmost literal any match has), kept when it is ASCII and no letter, so
+ * that caseless matching has no other spelling of it. 0: none.
+ */
+static unsigned char
+required_byte(const pcre2_code *re)
+{
+    uint32_t type = 0, unit = 0;
+    if (pcre2_pattern_info(re, PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
+        pcre2_pattern_info(re, PCRE2_INFO_LASTCODEUNIT, &unit) != 0)
+        return 0;
+    if (unit == 0 || unit >= 0x80 || isalpha((int)unit))
+        return 0;
+    return (unsigned char)unit;
+}
+
 /* End the current record: compile its patterns. */
 static void
 close_record(struct loader *ld)
@@ -235,6 +255,9 @@ close_record(struct loader *ld)
         if (re)
             r->re[r->nre++] = re;
     }
+    r->req = px_arena_calloc(&ld->rs->arena, np, sizeof *r->req);
+    for (size_t k = 0; k < r->nre; k++)
+        r->req[k] = required_byte(r->re[k]);
 }
 
 static void
@@ -387,7 +410,8 @@ px_rules_load_dir(struct px_ruleset *rs, const char *dir, struct px_diag *dg)
         names[n++] = px_xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n > 1) /* qsort wants a valid array even for no items */
+        qsort(names, n, sizeof *names, cmp_names);
     int rc = 0;
     struct px_buf path = PX_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
@@ -485,6 +509,9 @@ px_rule_match(const struct px_ruleset *rs, const struct px_rule *r, const char *
     size_t best = SIZE_MAX, best_at = SIZE_MAX, last = SIZE_MAX;
     int err = 0;
     for (size_t k = 0; k < r->nre; k++) {
+        /* a byte every match needs is not there: no match, and no need to ask */
+        if (r->req && r->req[k] && !memchr(subject + start, r->req[k], len - start))
+            continue;
         int rc = match_one(rs, r->re[k], subject, len, start);
         if (rc < 0)
             err = 1;

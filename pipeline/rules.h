@@ -63,6 +63,9 @@ struct px_rule {
     size_t nkv;
     pcre2_code **re; /* one per `pattern:` line, JIT-compiled; nre may be 0 */
     size_t nre;
+    /* per pattern: an ASCII byte every match contains (PCRE2's required
+     * code unit, when it has no other case), or 0; NULL: none known */
+    unsigned char *req;
 };
 
 struct px_ruleset {

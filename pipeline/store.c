@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "banned.h"
+
 /* Wait this long for another writer before giving up (two ingests into one file). */
 #define BUSY_TIMEOUT_MS 30000
 
@@ -238,6 +240,7 @@ static int
 user_version(struct px_store *st, int *v, struct px_diag *dg)
 {
     sqlite3_stmt *s;
+    *v = 0;
     if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
         return db_fail(st, dg, "cannot read the schema version");
     int rc = sqlite3_step(s);
@@ -633,8 +636,7 @@ update_document(struct px_store *st, int64_t doc_id, const struct px_docinfo *in
 }
 
 static int
-replace_all(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
-            struct px_diag *dg)
+replace_all(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
 {
     static const enum stmt_id drops[] = {S_DEL_IMPL, S_DEL_FACTS, S_DEL_AGENCIES, S_DEL_TASKS,
                                          S_DEL_TARGETS};
@@ -644,8 +646,9 @@ replace_all(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
         if (run(st, s, dg, "cannot drop old records") < 0)
             return -1;
     }
-    if (update_document(st, doc_id, &ex->info, dg) < 0 || put_facts(st, doc_id, &ex->info, dg) < 0 ||
-        put_tasks(st, doc_id, ex, dg) < 0 || put_targets(st, doc_id, ex, dg) < 0)
+    if (update_document(st, doc_id, &ex->info, dg) < 0 ||
+        put_facts(st, doc_id, &ex->info, dg) < 0 || put_tasks(st, doc_id, ex, dg) < 0 ||
+        put_targets(st, doc_id, ex, dg) < 0)
         return -1;
     return 0;
 }
@@ -811,24 +814,25 @@ load_tasks(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_ex
 {
     sqlite3_stmt *s = stmt_get(st, S_GET_TASKS);
     sqlite3_bind_int64(s, 1, doc_id);
-    int64_t *ids = NULL;
-    size_t cap = 0;
+    int64_t *ids = NULL; /* ids[i]: the row of ex->tasks[i] */
+    size_t n = 0, cap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (ex->ntasks == cap) {
+        if (n == cap) {
             size_t ncap = cap ? cap * 2 : 32;
-            ex->tasks = px_arena_grow(a, ex->tasks, ex->ntasks, ncap, sizeof *ex->tasks);
+            ex->tasks = px_arena_grow(a, ex->tasks, n, ncap, sizeof *ex->tasks);
             ids = px_xrealloc(ids, ncap * sizeof *ids);
             cap = ncap;
         }
-        struct px_task *t = &ex->tasks[ex->ntasks];
+        struct px_task *t = &ex->tasks[n];
         memset(t, 0, sizeof *t);
-        ids[ex->ntasks++] = sqlite3_column_int64(s, 0);
+        ids[n++] = sqlite3_column_int64(s, 0);
         read_task_row(s, a, t);
     }
     sqlite3_reset(s);
+    ex->ntasks = n;
     int ret = rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read tasks");
-    for (size_t i = 0; ret == 0 && i < ex->ntasks; i++)
+    for (size_t i = 0; ret == 0 && i < n; i++)
         ret = load_agencies(st, ids[i], a, &ex->tasks[i], dg);
     free(ids);
     return ret;

@@ -18,6 +18,9 @@
  * version, sha256 unique, (doc_key, format) unique), document_implements,
  * facts (provenance of document facts), blocks, table_rows, cells, tasks,
  * task_agencies, targets. Children cascade on delete of their document.
+ * Blocks keep their locator; cells do not (struct px_cell's locator came
+ * later, and a new cells column would need a migration of older databases
+ * and of the shards merge reads), so cells read back have none.
  *
  * Ownership: struct px_store is heap-owned; free with px_store_close().
  * Records read back (px_store_docs, px_store_load) are arena-owned by the
@@ -60,8 +63,8 @@ int px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha2
  * the document's identity, blocks and offset maps are left alone. Used by
  * reextraction (reload.h). Returns 0, or -1 (reported; nothing changed).
  */
-int px_store_replace_extraction(struct px_store *st, int64_t doc_id,
-                                const struct px_extraction *ex, struct px_diag *dg);
+int px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
+                                struct px_diag *dg);
 
 /* Mark the document with this content as a baseline (is_baseline = 1). 0 or -1. */
 int px_store_mark_baseline(struct px_store *st, const char *sha256_hex, struct px_diag *dg);

@@ -75,6 +75,28 @@ check_rule(const struct px_target_finder *tf, const struct px_rule *r, int *bad,
     }
 }
 
+/*
+ * Can the rule only hit where the text has a decimal digit? A hit needs its
+ * `value` group, so yes when every `(?<value>` of its patterns opens with
+ * \d (a pattern without one gives no hit at all).
+ */
+static int
+rule_needs_digit(const struct px_rule *r)
+{
+    static const char open[] = "(?<value>";
+    const char *pat;
+    size_t k = 0;
+
+    while ((pat = px_rule_next(r, "pattern", &k)) != NULL) {
+        if (strstr(pat, "(?P<value") || strstr(pat, "(?'value"))
+            return 0; /* other spellings of a named group: not looked into */
+        for (const char *p = strstr(pat, open); p; p = strstr(p + 1, open))
+            if (strncmp(p + sizeof open - 1, "\\d", 2) != 0)
+                return 0;
+    }
+    return 1;
+}
+
 int
 px_target_finder_init(struct px_target_finder *tf, const struct px_ruleset *rs,
                       const char *metrics_tsv, struct px_diag *dg)
@@ -85,16 +107,29 @@ px_target_finder_init(struct px_target_finder *tf, const struct px_ruleset *rs,
         return -1;
     tf->rules = px_xcalloc(rs->n + 1, sizeof *tf->rules);
     tf->cmpwords = px_xcalloc(rs->n + 1, sizeof *tf->cmpwords);
+    tf->needs_digit = px_xcalloc(rs->n + 1, 1);
+    tf->all_need_digit = 1;
     int bad = 0;
     for (size_t i = 0; i < rs->n; i++) {
         const struct px_rule *r = &rs->rules[i];
         if (px_rule_in(r, "target.")) {
             check_rule(tf, r, &bad, dg);
+            tf->needs_digit[tf->nrules] = (unsigned char)rule_needs_digit(r);
+            tf->all_need_digit &= tf->needs_digit[tf->nrules];
             tf->rules[tf->nrules++] = r;
         } else if (px_rule_in(r, "targetcmp.")) {
             tf->cmpwords[tf->ncmp++] = r;
         }
     }
+    /* \d as the rules compile it (UTF, UCP: any decimal digit, Nd) */
+    int err;
+    PCRE2_SIZE off;
+    tf->digit = pcre2_compile((PCRE2_SPTR) "\\d", PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
+                              &err, &off, NULL);
+    if (!tf->digit)
+        return px_error(dg, "cannot compile the digit test (PCRE2 error %d)", err);
+    (void)pcre2_jit_compile(tf->digit, PCRE2_JIT_COMPLETE);
+    tf->digit_md = pcre2_match_data_create_from_pattern(tf->digit, NULL);
     return bad ? -1 : 0;
 }
 
@@ -108,6 +143,9 @@ px_target_finder_release(struct px_target_finder *tf)
     free(tf->metrics);
     free(tf->rules);
     free(tf->cmpwords);
+    free(tf->needs_digit);
+    pcre2_match_data_free(tf->digit_md);
+    pcre2_code_free(tf->digit);
     memset(tf, 0, sizeof *tf);
 }
 
@@ -278,6 +316,23 @@ by_position(const void *pa, const void *pb)
     return a->end < b->end ? -1 : a->end > b->end;
 }
 
+/* Does text hold a decimal digit (\d with UCP: ASCII first, then PCRE2)? */
+static int
+has_digit(const struct px_target_finder *tf, const char *text, size_t len)
+{
+    int ascii_only = 1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= '0' && c <= '9')
+            return 1;
+        ascii_only &= c < 0x80;
+    }
+    if (ascii_only)
+        return 0;
+    return pcre2_match(tf->digit, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, tf->digit_md,
+                       NULL) >= 0;
+}
+
 int
 px_targets_find(const struct px_target_finder *tf, struct px_normalizer *nz, const char *text,
                 size_t len, struct px_arena *a, struct px_target_hit **hits, size_t *n,
@@ -285,12 +340,19 @@ px_targets_find(const struct px_target_finder *tf, struct px_normalizer *nz, con
 {
     *hits = NULL;
     *n = 0;
+    /* Most texts state no figure. Key text has the decimal digits of the
+     * text (NFC composes and case folding maps no character to or from a
+     * digit), so the test runs on the text before it is normalised. */
+    int digits = has_digit(tf, text, len);
+    if (!digits && tf->all_need_digit)
+        return 0;
     struct subject sj = {.text = text, .len = len, .key = PX_BUF_INIT};
     if (px_normalize(nz, text, len, PX_NORM_KEY, &sj.key, &sj.map, dg) != 0)
         return -1;
     struct hitlist hl = {0};
     for (size_t i = 0; i < tf->nrules; i++)
-        run_rule(tf, tf->rules[i], &sj, a, &hl);
+        if (digits || !tf->needs_digit[i])
+            run_rule(tf, tf->rules[i], &sj, a, &hl);
     if (hl.n) {
         qsort(hl.v, hl.n, sizeof *hl.v, by_position);
         *hits = px_arena_alloc(a, hl.n * sizeof **hits);

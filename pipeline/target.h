@@ -53,6 +53,12 @@ struct px_target_finder {
     size_t ncmp;
     struct px_target_metric *metrics; /* from metrics.tsv */
     size_t nmetrics;
+    /* Per rule: every figure of its patterns opens with \d, so a text
+     * without a decimal digit cannot give it a hit; digit finds one. */
+    unsigned char *needs_digit;
+    int all_need_digit;
+    pcre2_code *digit;
+    pcre2_match_data *digit_md;
 };
 
 /*

@@ -384,11 +384,19 @@ TEST(table_grid)
         CHECK_STR(t->rows[4].cells[1].text, "Ghi");
         CHECK_STR(t->rows[4].cells[3].text, "");
         CHECK_STR(doc.blocks[0].locator, "t1");
+        CHECK_STR(t->rows[0].cells[2].locator, "t1/r1/c3");
+        CHECK(t->rows[0].cells[3].locator == NULL);         /* the rest of a gridSpan: no w:tc */
+        CHECK_STR(t->rows[2].cells[3].locator, "t1/r3/c4"); /* holds a nested table */
+        CHECK_STR(t->rows[3].cells[2].locator, "t1/r4/c3"); /* a vMerge continuation */
+        CHECK_STR(t->rows[4].cells[1].locator, "t1/r5/c2");
+        CHECK(t->rows[4].cells[3].locator == NULL); /* gridAfter */
     }
     t = doc.nblocks == 2 ? doc.blocks[1].table : NULL;
     CHECK(t && t->nrows == 1 && t->rows[0].ncells == 3);
     CHECK_STR(t ? t->rows[0].cells[0].text : NULL, "");
     CHECK_STR(t ? t->rows[0].cells[2].text : NULL, "Ghi chú khác");
+    CHECK(t && t->rows[0].cells[0].locator == NULL); /* gridBefore */
+    CHECK_STR(t ? t->rows[0].cells[2].locator : NULL, "t2/r1/c1");
     CHECK_STR(doc.nblocks == 2 ? doc.blocks[1].locator : NULL, "t2");
     px_doc_release(&doc);
     px_buf_release(&body);

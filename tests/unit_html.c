@@ -212,6 +212,41 @@ TEST(table_grid)
     CHECK_INT(t->rows[2].cells[1].rowspan, 2);
     CHECK_STR(t->rows[3].cells[2].text, "x y\nz");
     CHECK_STR(doc.blocks[0].locator, "table[1]");
+    CHECK_STR(t->rows[1].cells[2].locator, "table[1]/tr[2]/td[2]");
+    CHECK_STR(t->rows[2].cells[2].locator, "table[1]/tr[3]/td[3]");
+    CHECK_STR(t->rows[3].cells[1].locator, "table[1]/tr[3]/td[2]"); /* a rowspan copy */
+    CHECK_STR(t->rows[3].cells[2].locator, "table[1]/tr[4]/td[2]"); /* holds a nested table */
+    done(&doc, &dg);
+}
+
+/* Cell locators: a step per element, counted among siblings of the same name. */
+TEST(cell_locators)
+{
+    struct px_doc doc;
+    struct px_diag dg;
+    CHECK_INT(parse_str(&doc, &dg,
+                        "<table><tr><td>x</td><td>y</td></tr></table><p>giữa</p>"
+                        "<table><thead><tr><th>TT</th><th>Nội dung</th><th>Ghi chú</th></tr>"
+                        "</thead><tbody><tr><td>1.</td><td>A</td><td rowspan=2>C</td></tr>"
+                        "<tr><td>2.</td></tr></tbody>"
+                        "<tbody><tr><th>II</th><td>B</td><td>D</td></tr></tbody></table>"),
+              0);
+    CHECK_INT(doc.nblocks, 3);
+    const struct px_table *t = doc.nblocks == 3 ? doc.blocks[2].table : NULL;
+    CHECK(t != NULL && t->nrows == 4);
+    if (!t || t->nrows != 4) {
+        done(&doc, &dg);
+        return;
+    }
+    CHECK_STR(doc.blocks[2].locator, "table[2]");
+    CHECK_STR(t->rows[0].cells[1].locator, "table[2]/thead[1]/tr[1]/th[2]");
+    CHECK_STR(t->rows[1].cells[1].locator, "table[2]/tbody[1]/tr[1]/td[2]");
+    CHECK_INT(t->rows[2].ncells, 3);
+    CHECK_STR(t->rows[2].cells[0].locator, "table[2]/tbody[1]/tr[2]/td[1]");
+    CHECK(t->rows[2].cells[1].locator == NULL); /* padding up to the covered column */
+    CHECK_STR(t->rows[2].cells[2].locator, "table[2]/tbody[1]/tr[1]/td[3]");
+    CHECK_STR(t->rows[3].cells[0].locator, "table[2]/tbody[2]/tr[1]/th[1]");
+    CHECK_STR(t->rows[3].cells[2].locator, "table[2]/tbody[2]/tr[1]/td[2]");
     done(&doc, &dg);
 }
 
@@ -315,6 +350,7 @@ main(void)
     RUN(nbsp_indent);
     RUN(nested_lists);
     RUN(table_grid);
+    RUN(cell_locators);
     RUN(hidden_and_entities);
     RUN(footnotes);
     RUN(declared_windows_1258);
