@@ -31,6 +31,7 @@
 #include "docx_internal.h"
 #include "numbering.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -955,6 +956,173 @@ assign_spans(struct px_doc *doc)
 
 /* --------------------------------------------------------------- parts -- */
 
+/* ---- the definitions of the last template ---- */
+
+/*
+ * The plans of one corpus usually come from a few templates: numbering.xml
+ * and styles.xml are the same bytes in file after file, and reading them is
+ * a tenth of a plan's parse. The definitions of the last pair read without
+ * a diagnostic are kept (per thread: -j N parses in parallel) and copied
+ * into the next document whose two parts are the same bytes. A copy is made
+ * before any list counter moves, so it is what reading the parts gives.
+ */
+struct defs_kept {
+    int valid;
+    char *numbering, *styles; /* the bytes the definitions were read from */
+    size_t numbering_len, styles_len;
+    struct px_arena arena; /* the kept definitions */
+    struct px_docx_defs defs;
+};
+
+/* A few templates, taken in turn: that many kept, the oldest replaced. */
+#define DEFS_KEPT 8
+
+struct defs_cache {
+    struct defs_kept k[DEFS_KEPT];
+    unsigned next;
+};
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static int cache_ok;
+
+static void
+cache_free(void *p)
+{
+    struct defs_cache *c = p;
+    if (!c)
+        return;
+    for (int i = 0; i < DEFS_KEPT; i++) {
+        free(c->k[i].numbering);
+        free(c->k[i].styles);
+        if (c->k[i].valid)
+            px_arena_release(&c->k[i].arena);
+    }
+    free(c);
+}
+
+static void
+cache_key_make(void)
+{
+    cache_ok = pthread_key_create(&cache_key, cache_free) == 0;
+}
+
+static struct defs_cache *
+defs_cache(void)
+{
+    pthread_once(&cache_once, cache_key_make);
+    if (!cache_ok)
+        return NULL;
+    struct defs_cache *c = pthread_getspecific(cache_key);
+    if (!c) {
+        c = px_xcalloc(1, sizeof *c);
+        if (pthread_setspecific(cache_key, c) != 0) {
+            free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+static char *
+copy_text(struct px_arena *a, const char *s)
+{
+    return s ? px_arena_strdup(a, s) : NULL;
+}
+
+static void
+copy_levels(struct px_arena *a, struct px_docx_lvl *lvl)
+{
+    for (int i = 0; i < PX_DOCX_LEVELS; i++)
+        lvl[i].text = copy_text(a, lvl[i].text);
+}
+
+/* Deep copy of src into dst, every string and array in a. */
+static void
+copy_defs(struct px_arena *a, const struct px_docx_defs *src, struct px_docx_defs *dst)
+{
+    *dst = *src;
+    dst->abstracts = NULL;
+    dst->nums = NULL;
+    dst->styles = NULL;
+    if (src->nabstracts) {
+        dst->abstracts = px_arena_alloc(a, src->nabstracts * sizeof *src->abstracts);
+        memcpy(dst->abstracts, src->abstracts, src->nabstracts * sizeof *src->abstracts);
+        for (size_t i = 0; i < src->nabstracts; i++)
+            copy_levels(a, dst->abstracts[i].lvl);
+    }
+    if (src->nnums) {
+        dst->nums = px_arena_alloc(a, src->nnums * sizeof *src->nums);
+        memcpy(dst->nums, src->nums, src->nnums * sizeof *src->nums);
+        for (size_t i = 0; i < src->nnums; i++)
+            copy_levels(a, dst->nums[i].lvl);
+    }
+    dst->default_pstyle = copy_text(a, src->default_pstyle);
+    if (src->nstyles) {
+        dst->styles = px_arena_alloc(a, src->nstyles * sizeof *src->styles);
+        memcpy(dst->styles, src->styles, src->nstyles * sizeof *src->styles);
+        for (size_t i = 0; i < src->nstyles; i++) {
+            dst->styles[i].id = copy_text(a, src->styles[i].id);
+            dst->styles[i].based_on = copy_text(a, src->styles[i].based_on);
+        }
+    }
+}
+
+static int
+same_bytes(const char *kept, size_t kept_len, const char *xml, size_t len)
+{
+    return kept_len == len && (len == 0 || memcmp(kept, xml, len) == 0);
+}
+
+static char *
+dup_bytes(const char *xml, size_t len)
+{
+    char *p = px_xmalloc(len + 1);
+    if (len)
+        memcpy(p, xml, len);
+    p[len] = '\0';
+    return p;
+}
+
+/* numbering.xml and styles.xml into defs: from the kept copy when the bytes are the same. */
+static void
+load_defs(struct px_docx_defs *defs, struct px_doc *doc, const char *numbering_xml,
+          size_t numbering_len, const char *styles_xml, size_t styles_len, const char *path,
+          struct px_diag *dg)
+{
+    struct defs_cache *c = defs_cache();
+    for (int i = 0; c && i < DEFS_KEPT; i++) {
+        const struct defs_kept *k = &c->k[i];
+        if (k->valid && same_bytes(k->numbering, k->numbering_len, numbering_xml, numbering_len) &&
+            same_bytes(k->styles, k->styles_len, styles_xml, styles_len)) {
+            copy_defs(&doc->arena, &k->defs, defs);
+            return;
+        }
+    }
+    size_t before = dg->n;
+    struct px_buf where = PX_BUF_INIT;
+    px_buf_printf(&where, "%s:word/numbering.xml", path);
+    px_docx_load_numbering(defs, doc, numbering_xml, numbering_len, where.ptr, dg);
+    px_buf_clear(&where);
+    px_buf_printf(&where, "%s:word/styles.xml", path);
+    px_docx_load_styles(defs, doc, styles_xml, styles_len, where.ptr, dg);
+    px_buf_release(&where);
+    if (!c || dg->n != before)
+        return; /* a part with a diagnostic is read again each time: it reports again */
+    struct defs_kept *k = &c->k[c->next++ % DEFS_KEPT];
+    free(k->numbering);
+    free(k->styles);
+    if (k->valid)
+        px_arena_release(&k->arena);
+    k->numbering = dup_bytes(numbering_xml, numbering_len);
+    k->styles = dup_bytes(styles_xml, styles_len);
+    k->numbering_len = numbering_len;
+    k->styles_len = styles_len;
+    px_arena_init(&k->arena);
+    copy_defs(&k->arena, defs, &k->defs);
+    k->valid = 1;
+}
+
 int
 px_docx_parse_parts(struct px_doc *doc, const char *document_xml, size_t document_len,
                     const char *numbering_xml, size_t numbering_len, const char *styles_xml,
@@ -974,13 +1142,7 @@ px_docx_parse_parts(struct px_doc *doc, const char *document_xml, size_t documen
     x.marker = (struct px_buf)PX_BUF_INIT;
     x.title_block = -1;
 
-    struct px_buf where = PX_BUF_INIT;
-    px_buf_printf(&where, "%s:word/numbering.xml", x.path);
-    px_docx_load_numbering(&defs, doc, numbering_xml, numbering_len, where.ptr, dg);
-    px_buf_clear(&where);
-    px_buf_printf(&where, "%s:word/styles.xml", x.path);
-    px_docx_load_styles(&defs, doc, styles_xml, styles_len, where.ptr, dg);
-    px_buf_release(&where);
+    load_defs(&defs, doc, numbering_xml, numbering_len, styles_xml, styles_len, x.path, dg);
 
     int rc = -1;
     x.r = px_docx_reader_open(document_xml ? document_xml : "", document_len, "word/document.xml",

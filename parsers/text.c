@@ -25,6 +25,10 @@
 /* A caps or bold line longer than this is running text, not a title. */
 #define TITLE_MAX_BYTES 400
 
+/* A line at least this long (in characters) that does not end a clause was cut by
+ * the converter's hard wrap (PDF text wraps at 80-100 columns). */
+#define WRAP_MIN_CHARS 60
+
 /* A page ends with a few footnotes at most; looking further back past them would be
  * quadratic on hostile input. */
 #define FOOTNOTE_LOOKBACK 16
@@ -55,6 +59,23 @@ struct pending {
     uint64_t end; /* source offset after the last line */
 };
 
+/* A table of `pdftotext -layout` text: columns aligned with spaces (see layout_line). */
+#define LAYOUT_MAX_COLS 12
+
+struct layout {
+    int on;
+    size_t ncols;
+    size_t bound[LAYOUT_MAX_COLS]; /* first display column of each table column */
+    size_t pending;                /* index of the table's pending block */
+    int in_header;                 /* header lines are still coming (no blank line yet) */
+    struct px_row *header;         /* the header row being filled */
+    struct px_inline cell[LAYOUT_MAX_COLS];
+    int row_open;
+    struct px_span row_span;
+    uint64_t row_end;
+    struct px_span cell_span[LAYOUT_MAX_COLS];
+};
+
 struct text_parser {
     struct px_doc *doc;
     const char *src;
@@ -68,12 +89,15 @@ struct text_parser {
     int table_data_seen;    /* a data row was seen in the open table */
     struct px_inline scratch;
     UCaseMap *fold;
+    int wrap_open; /* the last text line was cut by a hard wrap: the next line may go on */
+    struct layout lay;
 };
 
+/* A form feed (a page break in converter text) is white space like a tab. */
 static int
 is_blank_char(char c)
 {
-    return c == ' ' || c == '\t';
+    return c == ' ' || c == '\t' || c == '\f';
 }
 
 static void
@@ -255,6 +279,45 @@ starts_lower(const char *s, size_t a, size_t b)
     return c >= 0 && u_islower(c);
 }
 
+/* Upper case with at least two letters (and no lower-case letter). */
+static int
+is_caps_range(const char *t, size_t a, size_t b)
+{
+    int32_t i = 0, n = (int32_t)(b - a), letters = 0;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)t + a, i, n, c);
+        if (c < 0 || u_islower(c))
+            return 0;
+        letters += u_isupper(c) != 0;
+    }
+    return letters >= 2;
+}
+
+/*
+ * Does the text line a..b look cut by a hard wrap (a PDF converter that keeps
+ * the page's line breaks)? Long, not ending a sentence or a clause, not a
+ * line of side-by-side columns and not a title in capitals.
+ */
+static int
+hard_wrapped(const char *s, size_t a, size_t b)
+{
+    size_t chars = 0;
+    int spaces = 0;
+    for (size_t i = a; i < b; i++) {
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+        spaces = s[i] == ' ' ? spaces + 1 : 0;
+        if (spaces >= 3)
+            return 0;
+    }
+    if (chars < WRAP_MIN_CHARS || b == a)
+        return 0;
+    char last = s[b - 1];
+    if (last == '.' || last == ';' || last == ':' || last == '!' || last == '?')
+        return 0;
+    return !is_caps_range(s, a, b);
+}
+
 static void
 text_line(struct text_parser *tp, const struct line *ln)
 {
@@ -269,7 +332,9 @@ text_line(struct text_parser *tp, const struct line *ln)
     char num[16];
     size_t text_at;
     int blank = tp->blank_since;
+    int wrap_before = tp->wrap_open && !blank;
     tp->blank_since = 0;
+    tp->wrap_open = !md && hard_wrapped(tp->src, a, b);
 
     if (!md && footnote_marker(tp->src, m, b, num, sizeof num, &text_at)) {
         struct pending *pb = add_pending(tp);
@@ -285,6 +350,9 @@ text_line(struct text_parser *tp, const struct line *ln)
             into = continuation_target(tp, blank);
         else if (!blank && tp->n > 0 && !tp->p[tp->n - 1].table && tp->p[tp->n - 1].bold_open)
             into = &tp->p[tp->n - 1];
+        else if (wrap_before && tp->n > 0 && !tp->p[tp->n - 1].table &&
+                 !tp->p[tp->n - 1].md_level && !is_caps_range(tp->src, a, b))
+            into = &tp->p[tp->n - 1]; /* the line after a hard wrap goes on */
         if (into) {
             append_line(tp, into, ln, a, b);
             return;
@@ -436,6 +504,248 @@ table_line(struct text_parser *tp, const struct line *ln, int tabs)
     pb->end = ln->end;
 }
 
+/* ---- space-aligned tables (pdftotext -layout) ---- */
+
+/*
+ * `pdftotext -layout` prints a table as text placed where it stood on the
+ * page: the cells of a row side by side, separated by runs of spaces, and a
+ * cell that wraps goes on in the same columns on the following lines. The
+ * header line names the columns ("Số TT   Nội dung nhiệm vụ   Cơ quan chủ trì
+ * …", at least LAYOUT_MIN_HEADS header words); its pieces give the columns.
+ * A piece belongs to the column it starts in: column k begins right after
+ * the header text of column k-1 ends, so a centred header and a left-aligned
+ * body agree. Header lines go on until a blank line (a header cell wraps
+ * too); after them, a line whose first column holds a number ("1", "IV",
+ * "a") opens a row, a line with an empty first column continues the row in
+ * each column it fills, and a line with other text in the first column ends
+ * the table. A repeated header (the next page) opens a new table block, so
+ * px_tables_merge_pages joins the parts and the continuation row.
+ */
+
+#define LAYOUT_MIN_HEADS 3
+#define LAYOUT_MAX_PIECES 24
+
+struct piece {
+    size_t a, b;     /* bytes */
+    size_t col, end; /* display columns (code points from the line start) */
+};
+
+/* The line's pieces: text separated by two or more blanks. Returns the count. */
+static size_t
+line_pieces(const char *s, size_t a, size_t b, struct piece *pc, size_t cap)
+{
+    size_t n = 0, col = 0, i = a;
+    while (i < b && s[i] == '\f')
+        i++;
+    while (i < b) {
+        while (i < b && is_blank_char(s[i])) {
+            i++;
+            col++;
+        }
+        if (i >= b)
+            break;
+        if (n == cap)
+            return n;
+        pc[n].a = i;
+        pc[n].col = col;
+        size_t last = i, last_col = col;
+        while (i < b) {
+            if (is_blank_char(s[i]) && (i + 1 >= b || is_blank_char(s[i + 1])))
+                break;
+            if (!is_blank_char(s[i])) {
+                last = i;
+                last_col = col;
+            }
+            i++;
+            while (i < b && ((unsigned char)s[i] & 0xC0) == 0x80)
+                i++;
+            col++;
+        }
+        size_t e = last + 1;
+        while (e < b && ((unsigned char)s[e] & 0xC0) == 0x80)
+            e++;
+        pc[n].b = e;
+        pc[n].end = last_col + 1;
+        n++;
+    }
+    return n;
+}
+
+/* A header line of a space-aligned table: most pieces open with a header word. */
+static size_t
+layout_header(struct text_parser *tp, const struct line *ln, struct piece *pc)
+{
+    const char *s = tp->src;
+    if (memchr(s + ln->start, '|', ln->end - ln->start) ||
+        memchr(s + ln->start, '\t', ln->end - ln->start))
+        return 0;
+    size_t n = line_pieces(s, ln->start, ln->end, pc, LAYOUT_MAX_PIECES);
+    if (n < LAYOUT_MIN_HEADS + 1 || n > LAYOUT_MAX_COLS)
+        return 0;
+    size_t heads = 0;
+    for (size_t k = 0; k < n; k++)
+        heads += is_header_cell(tp, s + pc[k].a, pc[k].b - pc[k].a);
+    return heads >= LAYOUT_MIN_HEADS && heads * 3 >= n * 2 ? n : 0;
+}
+
+/* "1", "12.", "IV", "a)": a row number in the first column. */
+static int
+is_row_number(const char *s, size_t a, size_t b)
+{
+    if (b > a && (s[b - 1] == '.' || s[b - 1] == ')'))
+        b--;
+    if (b == a || b - a > 6)
+        return 0;
+    int digits = 1, roman = 1;
+    for (size_t i = a; i < b; i++) {
+        digits &= (s[i] >= '0' && s[i] <= '9') || (s[i] == '.' && i > a);
+        roman &= s[i] == 'I' || s[i] == 'V' || s[i] == 'X' || s[i] == 'L' || s[i] == 'C';
+    }
+    return digits || roman || (b - a == 1 && s[a] >= 'a' && s[a] <= 'z');
+}
+
+static size_t
+layout_column(const struct layout *L, size_t col)
+{
+    size_t k = 0;
+    while (k + 1 < L->ncols && col >= L->bound[k + 1])
+        k++;
+    return k;
+}
+
+/* Put piece p (of line ln) at the end of inline `in`, one space after what is there. */
+static void
+layout_put(struct text_parser *tp, struct px_inline *in, struct px_span *span,
+           const struct line *ln, const struct piece *p)
+{
+    px_inline_rtrim(in);
+    if (in->text.len > 0)
+        px_inline_replace(in, " ", 1, p->a, ln->no);
+    else
+        *span = (struct px_span){ln->no, p->a, 0};
+    px_inline_render(in, tp->src, p->a, p->b, ln->no);
+    span->len = p->b - span->byte;
+}
+
+static void
+layout_finish_row(struct text_parser *tp)
+{
+    struct layout *L = &tp->lay;
+    if (!L->row_open)
+        return;
+    struct pending *pb = &tp->p[L->pending];
+    struct px_row *r = px_table_add_row(tp->doc, pb->table);
+    r->span = L->row_span;
+    r->span.len = L->row_end - L->row_span.byte;
+    for (size_t k = 0; k < L->ncols; k++) {
+        struct px_cell *c = px_row_add_cell(tp->doc, r, NULL, 0);
+        px_inline_rtrim(&L->cell[k]);
+        struct px_span sp = L->cell[k].text.len ? L->cell_span[k] : (struct px_span){0};
+        c->span = sp;
+        px_inline_attach(tp->doc, &L->cell[k], sp.byte, &c->text, &c->map);
+        px_inline_clear(&L->cell[k]);
+    }
+    if (r->ncells > pb->table->ncols)
+        pb->table->ncols = r->ncells;
+    pb->end = L->row_end;
+    L->row_open = 0;
+}
+
+/* No blank line yet after the header line: its cells may still wrap. Done now. */
+static void
+layout_end_header(struct text_parser *tp)
+{
+    struct layout *L = &tp->lay;
+    if (!L->on || !L->in_header)
+        return;
+    L->in_header = 0;
+    layout_finish_row(tp);
+    struct px_table *t = tp->p[L->pending].table;
+    if (t->nrows > 0)
+        t->rows[t->nrows - 1].header = 1;
+}
+
+static void
+layout_close(struct text_parser *tp)
+{
+    if (!tp->lay.on)
+        return;
+    layout_end_header(tp);
+    layout_finish_row(tp);
+    tp->lay.on = 0;
+}
+
+static void
+layout_open_row(struct text_parser *tp, const struct line *ln)
+{
+    struct layout *L = &tp->lay;
+    layout_finish_row(tp);
+    L->row_open = 1;
+    L->row_span = (struct px_span){ln->no, ln->start, 0};
+}
+
+/* A header line: open a table (or a new part of it on the next page). */
+static void
+layout_start(struct text_parser *tp, const struct line *ln, const struct piece *pc, size_t n)
+{
+    layout_close(tp);
+    struct layout *L = &tp->lay;
+    L->on = 1;
+    L->in_header = 1;
+    L->ncols = n;
+    for (size_t k = 0; k < n; k++) {
+        L->bound[k] = k == 0 ? 0 : pc[k - 1].end + 1;
+        if (k > 0 && L->bound[k] > pc[k].col)
+            L->bound[k] = pc[k].col;
+    }
+    tp->table = NULL;
+    tp->wrap_open = 0;
+    struct pending *pb = add_pending(tp);
+    pb->table = px_table_new(tp->doc);
+    pb->span = (struct px_span){ln->no, ln->start, 0};
+    L->pending = tp->n - 1;
+    layout_open_row(tp, ln);
+    for (size_t k = 0; k < n; k++)
+        layout_put(tp, &L->cell[k], &L->cell_span[k], ln, &pc[k]);
+    L->row_end = ln->end;
+}
+
+/* Lines of a space-aligned table; 0 when the line is not one (the table ends). */
+static int
+layout_line(struct text_parser *tp, const struct line *ln)
+{
+    struct piece pc[LAYOUT_MAX_PIECES];
+    struct layout *L = &tp->lay;
+    size_t n = L->on && L->in_header ? 0 : layout_header(tp, ln, pc);
+    if (n) {
+        layout_start(tp, ln, pc, n);
+        return 1;
+    }
+    if (!L->on)
+        return 0;
+    const char *s = tp->src;
+    n = line_pieces(s, ln->start, ln->end, pc, LAYOUT_MAX_PIECES);
+    if (n == 0)
+        return 1;
+    int first = layout_column(L, pc[0].col) == 0;
+    int numbered = first && is_row_number(s, pc[0].a, pc[0].b);
+    if (!L->in_header || numbered) {
+        layout_end_header(tp);
+        if (first && !numbered) {
+            layout_close(tp);
+            return 0;
+        }
+        if (numbered || !L->row_open)
+            layout_open_row(tp, ln); /* without a number: a row going on from the page before */
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t c = layout_column(L, pc[k].col);
+        layout_put(tp, &L->cell[c], &L->cell_span[c], ln, &pc[k]);
+    }
+    L->row_end = ln->end;
+    return 1;
+}
+
 /* ---- lines ---- */
 
 static int
@@ -513,10 +823,15 @@ one_line(struct text_parser *tp, const struct line *ln)
     if (is_blank_line(s, a, b) || is_page_number_line(s, a, b)) {
         tp->blank_since = 1;
         tp->table = NULL;
+        tp->wrap_open = 0;
+        layout_end_header(tp);
         return;
     }
+    if (layout_line(tp, ln))
+        return;
     trim(s, &a, &b);
     if (s[a] == '|') {
+        tp->wrap_open = 0;
         table_line(tp, ln, 0);
         return;
     }
@@ -524,6 +839,7 @@ one_line(struct text_parser *tp, const struct line *ln)
                         ? count_tab_fields(s, ln->start, ln->end)
                         : 1;
     if (fields >= 3 || (fields == 2 && tp->table && tp->table_tabs)) {
+        tp->wrap_open = 0;
         table_line(tp, ln, 1);
         return;
     }
@@ -685,6 +1001,7 @@ parse_lines(struct text_parser *tp)
         one_line(tp, &ln);
         i = end + 1;
     }
+    layout_close(tp);
 }
 
 int
@@ -698,10 +1015,14 @@ px_parse_text(struct px_doc *doc, struct px_diag *dg)
     tp.src = (const char *)doc->src;
     tp.len = doc->src_len;
     px_inline_init(&tp.scratch);
+    for (size_t k = 0; k < LAYOUT_MAX_COLS; k++)
+        px_inline_init(&tp.lay.cell[k]);
     UErrorCode err = U_ZERO_ERROR;
     tp.fold = ucasemap_open(NULL, 0, &err);
     if (U_FAILURE(err)) {
         px_inline_release(&tp.scratch);
+        for (size_t k = 0; k < LAYOUT_MAX_COLS; k++)
+            px_inline_release(&tp.lay.cell[k]);
         return px_error(dg, "cannot open the ICU case map: %s", u_errorName(err));
     }
     parse_lines(&tp);
@@ -711,6 +1032,8 @@ px_parse_text(struct px_doc *doc, struct px_diag *dg)
     }
     free(tp.p);
     px_inline_release(&tp.scratch);
+    for (size_t k = 0; k < LAYOUT_MAX_COLS; k++)
+        px_inline_release(&tp.lay.cell[k]);
     ucasemap_close(tp.fold);
     px_tables_merge_pages(doc);
     return 0;

@@ -1169,7 +1169,9 @@ emit_written(const struct reader *r, struct sink *k, size_t s, size_t e, int wit
 }
 
 /*
- * "Các Sở A, B và C": the head distributes over the capitalised items.
+ * "Các Sở A, B và C": the head distributes over the capitalised items; also
+ * with a colon after the head ("Các Sở: Tài chính, Nội vụ, Tư pháp"), unless
+ * what follows the colon names bodies of its own ("Các cơ quan: Sở Nội vụ").
  * Returns the token after the list, or 0 when the text at i is not one.
  */
 static size_t
@@ -1181,9 +1183,17 @@ read_distributive(const struct reader *r, struct sink *k, size_t i)
     if (i + 2 >= r->n || !tok_is(&r->t[i], "các"))
         return 0;
     head_e = match_list(r, WL_PLURAL, i + 1);
-    if (!head_e || head_e >= r->n || r->t[head_e].kind != TK_WORD || !r->t[head_e].upper)
+    if (!head_e || head_e >= r->n)
         return 0;
-    for (q = head_e;;) {
+    q = head_e;
+    if (tok_is(&r->t[head_e], ":")) {
+        q = head_e + 1;
+        if (agency_start(r, q, 0))
+            return 0;
+    }
+    if (q >= r->n || r->t[q].kind != TK_WORD || !r->t[q].upper)
+        return 0;
+    for (;;) {
         size_t best = 0, entry = 0, e, a, all = 0;
         /* an alias must open with the head's words: those that start with its first key */
         struct cands heads = cands_at(r, &r->ag->alias_ix, i + 1);
@@ -1205,7 +1215,11 @@ read_distributive(const struct reader *r, struct sink *k, size_t i)
             q = best;
         } else {
             e = q + 1;
-            while (e < r->n && r->t[e].kind == TK_WORD && !match_list(r, WL_ROLE, e))
+            /* "Kế hoạch - Tài chính": a hyphen between capitalised words joins one name */
+            while (e < r->n && !match_list(r, WL_ROLE, e) &&
+                   (r->t[e].kind == TK_WORD ||
+                    (tok_is(&r->t[e], "-") && e + 1 < r->n && r->t[e + 1].kind == TK_WORD &&
+                     r->t[e + 1].upper && r->t[e - 1].kind == TK_WORD)))
                 e++;
             px_buf_clear(&b);
             render(r, i + 1, head_e, &b);
@@ -1280,6 +1294,9 @@ dangling_start(const struct reader *r)
             return 0;
         if (r->t[s - 1].kind != TK_WORD || match_list(r, WL_PREP, s - 1) == s)
             return r->n; /* "… thuộc Văn phòng" names the body */
+        for (size_t p = s; p-- > 0 && r->t[p].kind == TK_WORD && !tok_is(&r->t[p], "và");)
+            if (r->t[p].upper)
+                return r->n; /* "Chi đoàn Thanh niên Sở": the head ends a capitalised name */
         for (size_t p = 0; p < s; p++)
             if (match_province(r, p) == r->n)
                 return r->n; /* "… Truyền hình Hải Phòng": the head ends a place name */

@@ -151,6 +151,26 @@ calc_quarter(const struct ctx *c, struct px_deadline *o)
     return span_months(o, year_of(c), 3 * q - 2, 3 * q);
 }
 
+/* "Từ quý III/2026 đến quý II/2027": the first day of one quarter to the last of the
+ * other; a first quarter without its year takes the second one's. */
+static int
+calc_quarters(const struct ctx *c, struct px_deadline *o)
+{
+    struct px_str s;
+    int q = px_match_group(c->r, c->m, c->key, "q", &s) ? quarter_number(s.p, s.len) : 0;
+    int q2 = px_match_group(c->r, c->m, c->key, "q2", &s) ? quarter_number(s.p, s.len) : 0;
+    int y, y2;
+    if (q == 0 || q2 == 0)
+        return -1;
+    if (!group_int(c, "y2", &y2))
+        y2 = c->doc_year;
+    if (!group_int(c, "y", &y))
+        y = y2;
+    if (y > y2 || (y == y2 && q > q2))
+        return -1;
+    return iso(o->start, y, 3 * q - 2, 1) || iso(o->end, y2, 3 * q2, days_in(y2, 3 * q2)) ? -1 : 0;
+}
+
 static int
 calc_half(const struct ctx *c, struct px_deadline *o)
 {
@@ -202,6 +222,7 @@ static const struct {
     {"before-month", calc_before_month},
     {"month", calc_month},
     {"quarter", calc_quarter},
+    {"quarters", calc_quarters},
     {"half", calc_half},
     {"year", calc_year},
     {"years", calc_years},

@@ -321,7 +321,11 @@ decode_icu(const char *charset, const unsigned char *data, size_t len, struct ut
     const char *src = (const char *)data, *limit = src + len;
     UChar buf[4096];
     int rc = 0;
-    while (U_SUCCESS(err)) {
+    if (U_FAILURE(err)) {
+        ucnv_close(cnv);
+        return -2;
+    }
+    for (;;) { /* a full buffer is U_BUFFER_OVERFLOW_ERROR, a failure code: go on */
         UChar *dst = buf;
         err = U_ZERO_ERROR;
         ucnv_toUnicode(cnv, &dst, buf + 4096, &src, limit, NULL, 1, &err);

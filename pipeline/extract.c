@@ -11,6 +11,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+static size_t
+id_hash(const char *s)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* Hash the rule ids: the stages look rules up by id at every block. */
+static void
+index_ids(struct px_extractor *ex)
+{
+    size_t cap = 64;
+    while (cap < 2 * ex->rs.n)
+        cap *= 2;
+    ex->ids = px_xcalloc(cap, sizeof *ex->ids);
+    ex->ids_mask = cap - 1;
+    for (size_t i = 0; i < ex->rs.n; i++) {
+        size_t h = id_hash(ex->rs.rules[i].id) & ex->ids_mask;
+        int dup = 0;
+        while (ex->ids[h] && !dup) {
+            dup = strcmp(ex->rs.rules[ex->ids[h] - 1].id, ex->rs.rules[i].id) == 0;
+            h = (h + 1) & ex->ids_mask;
+        }
+        if (!dup) /* the first of a duplicated id wins, as in px_rules_find */
+            ex->ids[h] = (uint32_t)(i + 1);
+    }
+}
+
 struct px_extractor *
 px_extractor_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag *dg)
 {
@@ -31,6 +61,7 @@ px_extractor_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag
     if (rc != 0)
         goto fail;
     ex->have_tf = 1;
+    index_ids(ex);
     return ex;
 fail:
     px_extractor_free(ex);
@@ -45,8 +76,120 @@ px_extractor_free(struct px_extractor *ex)
     if (ex->have_tf)
         px_target_finder_release(&ex->tf);
     px_agencies_free(ex->ag);
+    for (size_t i = 0; i < ex->nprefixes; i++) {
+        free(ex->prefixes[i].prefix);
+        free(ex->prefixes[i].rules);
+    }
+    free(ex->prefixes);
+    free(ex->ids);
     px_ruleset_release(&ex->rs);
     free(ex);
+}
+
+/* ---- the key text cache ---- */
+
+/*
+ * Every stage reads the same block and cell texts as key text (document
+ * facts, the task walk, roles): each is normalised once per document. The
+ * texts are looked up by address (they are arena strings of the document,
+ * unchanged while it is read) in an open-addressing table.
+ */
+struct px_xkeycache {
+    const char **text; /* slot -> text address; NULL: empty slot */
+    struct px_xkey *key;
+    signed char *state; /* 0 not made yet, 1 made, -1 failed */
+    size_t mask;
+};
+
+static size_t
+addr_hash(const char *p)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> 32);
+}
+
+static void
+keycache_add(struct px_xkeycache *kc, const char *s)
+{
+    if (!s || !*s)
+        return;
+    size_t i = addr_hash(s) & kc->mask;
+    while (kc->text[i] && kc->text[i] != s)
+        i = (i + 1) & kc->mask;
+    kc->text[i] = s;
+}
+
+static struct px_xkeycache *
+keycache_new(const struct px_doc *doc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < doc->nblocks; i++) {
+        const struct px_block *b = &doc->blocks[i];
+        n++;
+        if (b->type == PX_BLOCK_TABLE && b->table)
+            for (size_t y = 0; y < b->table->nrows; y++)
+                n += b->table->rows[y].ncells;
+    }
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    struct px_xkeycache *kc = px_xcalloc(1, sizeof *kc);
+    kc->mask = cap - 1;
+    kc->text = px_xcalloc(cap, sizeof *kc->text);
+    kc->key = px_xcalloc(cap, sizeof *kc->key);
+    kc->state = px_xcalloc(cap, sizeof *kc->state);
+    for (size_t i = 0; i < doc->nblocks; i++) {
+        const struct px_block *b = &doc->blocks[i];
+        keycache_add(kc, b->text);
+        if (b->type == PX_BLOCK_TABLE && b->table)
+            for (size_t y = 0; y < b->table->nrows; y++)
+                for (size_t x = 0; x < b->table->rows[y].ncells; x++)
+                    keycache_add(kc, b->table->rows[y].cells[x].text);
+    }
+    return kc;
+}
+
+static void
+keycache_free(struct px_xkeycache *kc)
+{
+    if (!kc)
+        return;
+    for (size_t i = 0; i <= kc->mask; i++)
+        if (kc->state[i] == 1)
+            px_xkey_release(&kc->key[i]);
+    free(kc->text);
+    free(kc->key);
+    free(kc->state);
+    free(kc);
+}
+
+const struct px_xkey *
+px_xkey_cached(struct px_xrun *r, const char *s)
+{
+    struct px_xkeycache *kc = r->kc;
+    if (!kc || !s || !*s)
+        return NULL;
+    size_t i = addr_hash(s) & kc->mask;
+    while (kc->text[i] != s) {
+        if (!kc->text[i])
+            return NULL;
+        i = (i + 1) & kc->mask;
+    }
+    if (kc->state[i] == 0) {
+        struct px_xkey *k = &kc->key[i];
+        k->key = (struct px_buf)PX_BUF_INIT;
+        k->map = NULL;
+        /* a failure is made again, and reported, by px_xkey_make */
+        struct px_diag quiet;
+        px_diag_init(&quiet);
+        int rc = px_normalize(r->ex->nz, s, strlen(s), PX_NORM_KEY | PX_NORM_ONELINE, &k->key,
+                              &k->map, &quiet);
+        px_diag_release(&quiet);
+        if (rc != 0)
+            px_xkey_release(k);
+        kc->state[i] = rc == 0 ? 1 : -1;
+    }
+    return kc->state[i] == 1 ? &kc->key[i] : NULL;
 }
 
 int
@@ -60,9 +203,12 @@ px_extract(struct px_extractor *ex, struct px_doc *doc, struct px_extraction *ou
     r.row_task = px_arena_calloc(&doc->arena, doc->nblocks + 1, sizeof *r.row_task);
     for (size_t i = 0; i < doc->nblocks; i++)
         r.block_task[i] = -1;
+    r.kc = keycache_new(doc);
+    int rc = 0;
     if (px_extract_docinfo(&r) != 0 || px_extract_tasks(&r) != 0 || px_extract_targets(&r) != 0)
-        return -1;
-    return 0;
+        rc = -1;
+    keycache_free(r.kc);
+    return rc;
 }
 
 const char *
@@ -80,6 +226,16 @@ px_xkey_make(struct px_xrun *r, const char *s, size_t len, struct px_xkey *k)
 {
     free(k->map);
     k->map = NULL;
+    const struct px_xkey *c = len ? px_xkey_cached(r, s) : NULL;
+    if (c && s[len] == '\0') {
+        px_buf_clear(&k->key);
+        px_buf_put(&k->key, c->key.ptr, c->key.len);
+        if (c->map) {
+            k->map = px_xmalloc((c->key.len + 1) * sizeof *k->map);
+            memcpy(k->map, c->map, (c->key.len + 1) * sizeof *k->map);
+        }
+        return 0;
+    }
     return px_normalize(r->ex->nz, s, len, PX_NORM_KEY | PX_NORM_ONELINE, &k->key, &k->map, r->dg);
 }
 
@@ -102,7 +258,31 @@ px_xkey_src(const struct px_xkey *k, size_t off)
 const struct px_rule *
 px_xrule(struct px_xrun *r, const char *id)
 {
-    return px_rules_find(&r->ex->rs, id);
+    const struct px_extractor *ex = r->ex;
+    if (!ex->ids)
+        return px_rules_find(&ex->rs, id);
+    for (size_t h = id_hash(id) & ex->ids_mask; ex->ids[h]; h = (h + 1) & ex->ids_mask)
+        if (strcmp(ex->rs.rules[ex->ids[h] - 1].id, id) == 0)
+            return &ex->rs.rules[ex->ids[h] - 1];
+    return NULL;
+}
+
+/* The rules of a prefix, listed on first use. */
+static const struct px_xprefix *
+prefix_rules(struct px_extractor *ex, const char *prefix)
+{
+    for (size_t i = 0; i < ex->nprefixes; i++)
+        if (strcmp(ex->prefixes[i].prefix, prefix) == 0)
+            return &ex->prefixes[i];
+    ex->prefixes = px_xrealloc(ex->prefixes, (ex->nprefixes + 1) * sizeof *ex->prefixes);
+    struct px_xprefix *p = &ex->prefixes[ex->nprefixes++];
+    p->prefix = px_xstrdup(prefix);
+    p->rules = px_xcalloc(ex->rs.n + 1, sizeof *p->rules);
+    p->n = 0;
+    for (size_t i = 0; i < ex->rs.n; i++)
+        if (px_rule_in(&ex->rs.rules[i], prefix))
+            p->rules[p->n++] = &ex->rs.rules[i];
+    return p;
 }
 
 int
@@ -111,17 +291,22 @@ px_xmatch(struct px_xrun *r, const char *id, const char *subject, size_t len, st
     const struct px_rule *rule = px_xrule(r, id);
     if (!rule)
         return 0;
-    return px_rule_match(&r->ex->rs, rule, subject, len, 0, m) == 1;
+    return px_rule_match_key(&r->ex->rs, rule, NULL, subject, len, 0, m) == 1;
 }
 
 const struct px_rule *
 px_xmatch_any(struct px_xrun *r, const char *prefix, const char *subject, size_t len,
               struct px_match *m)
 {
-    const struct px_ruleset *rs = &r->ex->rs;
-    for (size_t i = 0; i < rs->n; i++) {
-        const struct px_rule *rule = &rs->rules[i];
-        if (px_rule_in(rule, prefix) && px_rule_match(rs, rule, subject, len, 0, m) == 1)
+    const struct px_xprefix *p = prefix_rules(r->ex, prefix);
+    /* several rules on one subject: a probe of it rules most out at once */
+    struct px_rule_probe probe;
+    int probed = p->n >= 4 && len >= 64;
+    if (probed)
+        px_rule_probe_init(&probe, subject, len);
+    for (size_t i = 0; i < p->n; i++) {
+        const struct px_rule *rule = p->rules[i];
+        if (px_rule_match_key(&r->ex->rs, rule, probed ? &probe : NULL, subject, len, 0, m) == 1)
             return rule;
     }
     return NULL;

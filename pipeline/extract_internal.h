@@ -22,12 +22,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The rules whose id starts with one prefix, in rule order (px_xmatch_any). */
+struct px_xprefix {
+    char *prefix;
+    const struct px_rule **rules;
+    size_t n;
+};
+
 struct px_extractor {
     struct px_ruleset rs;
     struct px_normalizer *nz; /* borrowed */
     struct px_agencies *ag;   /* owned */
     struct px_target_finder tf;
     int have_tf; /* the target finder was set up */
+    /* rule ids hashed (open addressing, rs.rules indices + 1; 0 empty) */
+    uint32_t *ids;
+    size_t ids_mask;
+    struct px_xprefix *prefixes; /* made on first use of each prefix */
+    size_t nprefixes;
 };
 
 /* Numbering marker of a block, as the extraction ranks it. */
@@ -46,27 +58,41 @@ struct px_xkey {
     uint32_t *map; /* key offset -> offset in the string keyed; heap */
 };
 
+struct px_xkeycache;
+
 struct px_xrun {
     struct px_extractor *ex;
     struct px_doc *doc;
     struct px_extraction *out;
     struct px_diag *dg;
     size_t task_cap, target_cap;
-    size_t preamble_end; /* index of the first block of the plan's body */
-    size_t title_unit;   /* preamble unit right after the kind heading (the title), 0 if none */
-    int *block_task;     /* per block: index of the task whose text holds it, or -1 */
-    int **row_task;      /* per table block: per row task index (-1 none), or NULL */
+    size_t preamble_end;     /* index of the first block of the plan's body */
+    size_t title_unit;       /* preamble unit right after the kind heading (the title), 0 if none */
+    int *block_task;         /* per block: index of the task whose text holds it, or -1 */
+    int **row_task;          /* per table block: per row task index (-1 none), or NULL */
+    struct px_xkeycache *kc; /* key text of each block and cell text, made on first use */
 };
 
-/* Key text of s[0..len) into k (cleared first). 0, or -1 (reported). */
+/* Key text of s[0..len) into k (cleared first). 0, or -1 (reported). When s
+ * is a block's or cell's text (the pointer itself) and len its length, the
+ * key text is copied from the run's cache (px_xkey_cached). */
 int px_xkey_make(struct px_xrun *r, const char *s, size_t len, struct px_xkey *k);
+/*
+ * Key text of a block's or cell's text: s must be the pointer b->text or
+ * cell->text of the document being read. Each is normalised once per
+ * document, on first use. Borrowed: valid until px_extract returns; do not
+ * change it. NULL when s is no such text or it could not be normalised
+ * (px_xkey_make then reports why).
+ */
+const struct px_xkey *px_xkey_cached(struct px_xrun *r, const char *s);
 void px_xkey_release(struct px_xkey *k);
 /* Offset in the keyed string of key offset off. */
 size_t px_xkey_src(const struct px_xkey *k, size_t off);
 
 /* The rule with this id, or NULL. */
 const struct px_rule *px_xrule(struct px_xrun *r, const char *id);
-/* First rule whose id starts with prefix and matches subject (key text); NULL if none. */
+/* First rule whose id starts with prefix and matches subject (key text); NULL if none.
+ * Rules whose literals (px_rule_may_match) the subject lacks are not run. */
 const struct px_rule *px_xmatch_any(struct px_xrun *r, const char *prefix, const char *subject,
                                     size_t len, struct px_match *m);
 /* Match of one rule on key text: 1 when found. */

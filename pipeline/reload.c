@@ -27,11 +27,15 @@ static const char maps_sql[] =
 static void
 put_varint(struct px_buf *b, uint64_t v)
 {
+    px_buf_grow(b, 10); /* 64 bits, 7 a byte */
+    char *p = b->ptr + b->len;
     while (v >= 0x80) {
-        px_buf_putc(b, (char)(0x80 | (v & 0x7f)));
+        *p++ = (char)(0x80 | (v & 0x7f));
         v >>= 7;
     }
-    px_buf_putc(b, (char)v);
+    *p++ = (char)v;
+    *p = '\0';
+    b->len = (size_t)(p - b->ptr);
 }
 
 static uint64_t

@@ -16,6 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include "banned.h"
 
 /*
@@ -183,8 +186,398 @@ expand_lists(struct loader *ld, const struct px_rule_kv *kv, uint32_t col, struc
     }
 }
 
+/* ---- literal sets: what every match of a pattern must hold ---- */
+
+/*
+ * A small reader of the pattern syntax the rule files use. It finds, for
+ * each sequence, literal strings one of which any match contains: a run of
+ * literal characters that no quantifier makes optional, or the union of the
+ * alternatives of a required group. Anything it does not know (inline
+ * options, conditionals, recursion, extended mode) gives no set, and the
+ * pattern is always tried: the sets only ever skip a rule that cannot
+ * match.
+ */
+enum {
+    LIT_MAX = 24, /* alternatives kept per set: past that the test costs more than it saves */
+    LIT_MIN = 2,  /* bytes: a shorter literal is in nearly every text */
+};
+
+struct litset {
+    int known;
+    size_t n;
+    struct px_buf s[LIT_MAX];
+};
+
+struct litreader {
+    const char *p, *end;
+    int caseless;
+    int bad; /* syntax not understood: no set for the pattern */
+};
+
+static void
+litset_clear(struct litset *ls)
+{
+    for (size_t i = 0; i < ls->n; i++)
+        px_buf_release(&ls->s[i]);
+    ls->n = 0;
+    ls->known = 0;
+}
+
+static size_t
+litset_minlen(const struct litset *ls)
+{
+    size_t m = SIZE_MAX;
+    for (size_t i = 0; i < ls->n; i++)
+        if (ls->s[i].len < m)
+            m = ls->s[i].len;
+    return ls->n ? m : 0;
+}
+
+/* Take cand when it is a better test than *best (longer shortest literal, then fewer). */
+static void
+litset_offer(struct litset *best, struct litset *cand)
+{
+    size_t cm = litset_minlen(cand), bm = litset_minlen(best);
+    if (cand->known && cand->n && (!best->known || cm > bm || (cm == bm && cand->n < best->n))) {
+        litset_clear(best);
+        *best = *cand;
+        memset(cand, 0, sizeof *cand);
+    } else {
+        litset_clear(cand);
+    }
+}
+
+static void
+litset_add(struct litset *ls, const char *s, size_t len)
+{
+    if (ls->n == LIT_MAX) {
+        litset_clear(ls);
+        return;
+    }
+    ls->s[ls->n] = (struct px_buf)PX_BUF_INIT;
+    px_buf_put(&ls->s[ls->n++], s, len);
+}
+
+/* End a run of literals: offer it as a one-string set. */
+static void
+run_close(struct px_buf *run, struct litset *best)
+{
+    if (run->len) {
+        struct litset c = {.known = 1};
+        litset_add(&c, run->ptr, run->len);
+        litset_offer(best, &c);
+    }
+    px_buf_clear(run);
+}
+
+/* Quantifier after an atom: its minimum count, or -1 when there is none. */
+static long
+read_quant(struct litreader *lr)
+{
+    const char *p = lr->p;
+    long min = -1;
+    if (p < lr->end && (*p == '?' || *p == '*')) {
+        min = 0;
+        p++;
+    } else if (p < lr->end && *p == '+') {
+        min = 1;
+        p++;
+    } else if (p < lr->end && *p == '{') {
+        const char *q = p + 1;
+        long n = 0;
+        int digits = 0;
+        while (q < lr->end && isdigit((unsigned char)*q) && n < 100000) {
+            n = n * 10 + (*q++ - '0');
+            digits = 1;
+        }
+        if (!digits)
+            return -1; /* "{" or "{,m}": a literal brace */
+        if (q < lr->end && *q == ',')
+            for (q++; q < lr->end && isdigit((unsigned char)*q);)
+                q++;
+        if (q >= lr->end || *q != '}')
+            return -1;
+        min = n;
+        p = q + 1;
+    } else {
+        return -1;
+    }
+    if (p < lr->end && (*p == '?' || *p == '+'))
+        p++; /* lazy or possessive: same minimum */
+    lr->p = p;
+    return min;
+}
+
+/* Bytes of the UTF-8 character at p (1 for a stray byte). */
+static size_t
+char_len(const char *p, const char *end)
+{
+    unsigned char c = (unsigned char)*p;
+    size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return (size_t)(end - p) < n ? 1 : n;
+}
+
+/*
+ * The character at p as key text spells it, into out: a caseless pattern's
+ * letter matches only itself in case-folded text when it is its own case
+ * fold. 0 when it cannot be used as a literal.
+ */
+static int
+key_char(const struct litreader *lr, const char *p, size_t n, char out[4])
+{
+    memcpy(out, p, n);
+    if (!lr->caseless)
+        return 1;
+    if (n == 1) {
+        if (*p >= 'A' && *p <= 'Z')
+            out[0] = (char)(*p - 'A' + 'a');
+        return 1;
+    }
+    UChar32 c;
+    int32_t i = 0;
+    U8_NEXT((const uint8_t *)p, i, (int32_t)n, c);
+    return c >= 0 && (size_t)i == n && u_foldCase(c, U_FOLD_CASE_DEFAULT) == c;
+}
+
+static void lit_alt(struct litreader *lr, struct litset *out);
+
+/* Skip an escape's argument ("\p{L}", "\x41", "\k<n>", "\1"). */
+static void
+skip_escape_arg(struct litreader *lr, char c)
+{
+    const char *p = lr->p;
+    if (p < lr->end && *p == '{' && strchr("pPxogkNu", c)) {
+        while (p < lr->end && *p != '}')
+            p++;
+        p += p < lr->end;
+    } else if (c == 'k' && p < lr->end && (*p == '<' || *p == '\'')) {
+        char close = *p == '<' ? '>' : '\'';
+        for (p++; p < lr->end && *p != close;)
+            p++;
+        p += p < lr->end;
+    } else if (c == 'x') {
+        for (int i = 0; i < 2 && p < lr->end && isxdigit((unsigned char)*p); i++)
+            p++;
+    } else if (isdigit((unsigned char)c)) {
+        while (p < lr->end && isdigit((unsigned char)*p))
+            p++;
+    } else if (c == 'c') {
+        p += p < lr->end;
+    } else if (c == 'p' || c == 'P') {
+        p += p < lr->end; /* \pL */
+    }
+    lr->p = p;
+}
+
+/* Skip a character class; lr->p is past its '['. */
+static void
+skip_class(struct litreader *lr)
+{
+    const char *p = lr->p;
+    if (p < lr->end && *p == '^')
+        p++;
+    if (p < lr->end && *p == ']')
+        p++;
+    while (p < lr->end && *p != ']') {
+        if (*p == '\\') {
+            if (p + 1 < lr->end && p[1] == 'Q')
+                lr->bad = 1;
+            p += 2;
+        } else if (*p == '[' && p + 1 < lr->end && p[1] == ':') {
+            const char *q = strstr(p + 2, ":]");
+            p = q && q < lr->end ? q + 2 : p + 1;
+        } else {
+            p++;
+        }
+    }
+    if (p >= lr->end)
+        lr->bad = 1;
+    lr->p = p < lr->end ? p + 1 : lr->end;
+}
+
+/*
+ * Open a group at lr->p (past its '('): 1 for a group whose content a match
+ * holds (capturing, non-capturing, named, atomic, branch reset), 0 for a
+ * look-around; bad for anything else.
+ */
+static int
+open_group(struct litreader *lr)
+{
+    const char *p = lr->p;
+    if (p >= lr->end || (*p != '?' && *p != '*'))
+        return 1;
+    if (*p == '*' || p + 1 >= lr->end) {
+        lr->bad = 1;
+        return 0;
+    }
+    p++;
+    int keep = 1;
+    if (*p == ':' || *p == '>' || *p == '|') {
+        p++;
+    } else if (*p == '=' || *p == '!') {
+        keep = 0;
+        p++;
+    } else if (*p == '<' && p + 1 < lr->end && (p[1] == '=' || p[1] == '!')) {
+        keep = 0;
+        p += 2;
+    } else if (*p == '<' || *p == '\'' || (*p == 'P' && p + 1 < lr->end && p[1] == '<')) {
+        char close = *p == '\'' ? '\'' : '>';
+        while (p < lr->end && *p != close)
+            p++;
+        if (p >= lr->end)
+            lr->bad = 1;
+        p += p < lr->end;
+    } else {
+        lr->bad = 1; /* options, conditionals, recursion, comments */
+    }
+    lr->p = p;
+    return keep;
+}
+
+/* One sequence up to '|', ')' or the end: its best literal set into best. */
+static void
+lit_seq(struct litreader *lr, struct litset *best)
+{
+    struct px_buf run = PX_BUF_INIT;
+    memset(best, 0, sizeof *best);
+    while (lr->p < lr->end && !lr->bad && *lr->p != '|' && *lr->p != ')') {
+        const char *p = lr->p;
+        char lit[4];
+        size_t litlen = 0;      /* > 0: the atom is this literal character */
+        const char *pre = NULL; /* \Q…\E: literal bytes before the last character */
+        size_t prelen = 0;
+        struct litset group = {0};
+        int is_group = 0;
+        if (*p == '\\' && p + 1 < lr->end) {
+            char c = p[1];
+            lr->p = p + 2;
+            if (c == 'Q') {
+                const char *q = lr->p;
+                const char *e = strstr(q, "\\E");
+                if (!e || e > lr->end)
+                    e = lr->end;
+                /* the last character takes a quantifier after \E */
+                const char *last = q;
+                int usable = e > q;
+                for (const char *s = q; s < e; s += char_len(s, e)) {
+                    char tmp[4];
+                    usable &= key_char(lr, s, char_len(s, e), tmp);
+                    last = s;
+                }
+                if (usable) {
+                    pre = q;
+                    prelen = (size_t)(last - q);
+                    size_t n = char_len(last, e);
+                    key_char(lr, last, n, lit);
+                    litlen = n;
+                }
+                lr->p = e < lr->end ? e + 2 : lr->end;
+            } else if (isalnum((unsigned char)c)) {
+                skip_escape_arg(lr, c);
+            } else {
+                size_t n = char_len(p + 1, lr->end);
+                litlen = key_char(lr, p + 1, n, lit) ? n : 0;
+                lr->p = p + 1 + n;
+            }
+        } else if (*p == '[') {
+            lr->p = p + 1;
+            skip_class(lr);
+        } else if (*p == '(') {
+            lr->p = p + 1;
+            is_group = open_group(lr);
+            if (lr->bad)
+                break;
+            lit_alt(lr, &group);
+            if (lr->p >= lr->end || *lr->p != ')') {
+                lr->bad = 1;
+                litset_clear(&group);
+                break;
+            }
+            lr->p++;
+        } else if (*p == '.' || *p == '^' || *p == '$') {
+            lr->p = p + 1;
+        } else {
+            size_t n = char_len(p, lr->end);
+            litlen = key_char(lr, p, n, lit) ? n : 0;
+            lr->p = p + n;
+        }
+        long min = read_quant(lr);
+        if (pre && prelen) {
+            /* key text of the quoted characters before the last one */
+            for (const char *c = pre; c < pre + prelen;) {
+                size_t n = char_len(c, pre + prelen);
+                char tmp[4];
+                key_char(lr, c, n, tmp);
+                px_buf_put(&run, tmp, n);
+                c += n;
+            }
+        }
+        if (litlen && (min < 0 || min >= 1)) {
+            px_buf_put(&run, lit, litlen);
+            if (min >= 0)
+                run_close(&run, best); /* repeated: the next character need not follow */
+        } else if (is_group && min != 0) {
+            run_close(&run, best);
+            litset_offer(best, &group);
+        } else {
+            run_close(&run, best);
+        }
+        litset_clear(&group);
+    }
+    run_close(&run, best);
+    px_buf_release(&run);
+}
+
+/* Alternatives up to ')' or the end: the union of their sets. */
+static void
+lit_alt(struct litreader *lr, struct litset *out)
+{
+    memset(out, 0, sizeof *out);
+    out->known = 1;
+    for (;;) {
+        struct litset seq;
+        lit_seq(lr, &seq);
+        if (!seq.known || lr->bad)
+            out->known = 0;
+        for (size_t i = 0; out->known && i < seq.n; i++)
+            litset_add(out, seq.s[i].ptr, seq.s[i].len);
+        litset_clear(&seq);
+        if (!out->known)
+            litset_clear(out);
+        if (lr->p < lr->end && *lr->p == '|' && !lr->bad) {
+            lr->p++;
+            continue;
+        }
+        break;
+    }
+}
+
+/* The literal set of one (expanded) pattern into lits, arena-owned. */
+static void
+pattern_lits(struct px_arena *a, const char *pat, size_t len, uint32_t opt,
+             struct px_rule_lits *lits)
+{
+    memset(lits, 0, sizeof *lits);
+    if (opt & PCRE2_EXTENDED)
+        return;
+    struct litreader lr = {.p = pat, .end = pat + len, .caseless = (opt & PCRE2_CASELESS) != 0};
+    struct litset ls;
+    lit_alt(&lr, &ls);
+    if (!lr.bad && lr.p == lr.end && ls.known && ls.n && litset_minlen(&ls) >= LIT_MIN) {
+        lits->s = px_arena_calloc(a, ls.n, sizeof *lits->s);
+        lits->len = px_arena_calloc(a, ls.n, sizeof *lits->len);
+        for (size_t i = 0; i < ls.n; i++) {
+            lits->s[i] = px_arena_strndup(a, ls.s[i].ptr, ls.s[i].len);
+            lits->len[i] = ls.s[i].len;
+        }
+        lits->n = ls.n;
+    }
+    litset_clear(&ls);
+}
+
 static pcre2_code *
-compile_one(struct loader *ld, const struct px_rule_kv *kv, uint32_t col, uint32_t opt)
+compile_one(struct loader *ld, const struct px_rule_kv *kv, uint32_t col, uint32_t opt,
+            struct px_rule_lits *lits)
 {
     int err;
     PCRE2_SIZE off;
@@ -195,6 +588,8 @@ compile_one(struct loader *ld, const struct px_rule_kv *kv, uint32_t col, uint32
     }
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat.ptr, pat.len, opt, &err, &off, NULL);
     int expanded = strcmp(pat.ptr, kv->value) != 0;
+    if (re)
+        pattern_lits(&ld->rs->arena, pat.ptr, pat.len, opt, lits);
     px_buf_release(&pat);
     if (!re) {
         PCRE2_UCHAR msg[256];
@@ -248,10 +643,11 @@ close_record(struct loader *ld)
         return;
     uint32_t opt = compile_options(ld, r);
     r->re = px_arena_calloc(&ld->rs->arena, np, sizeof *r->re);
+    r->lits = px_arena_calloc(&ld->rs->arena, np, sizeof *r->lits);
     for (size_t i = 0; i < r->nkv; i++) {
         if (strcmp(r->kv[i].key, "pattern") != 0)
             continue;
-        pcre2_code *re = compile_one(ld, &r->kv[i], ld->pcol[i], opt);
+        pcre2_code *re = compile_one(ld, &r->kv[i], ld->pcol[i], opt, &r->lits[r->nre]);
         if (re)
             r->re[r->nre++] = re;
     }
@@ -500,9 +896,71 @@ fill_match(const struct px_ruleset *rs, size_t which, struct px_match *m)
     m->which = which;
 }
 
-int
-px_rule_match(const struct px_ruleset *rs, const struct px_rule *r, const char *subject, size_t len,
-              size_t start, struct px_match *m)
+/* Does s[0..len) hold lit[0..n)? */
+static int
+holds(const char *s, size_t len, const char *lit, size_t n)
+{
+    for (const char *p = s, *end = s + len; (size_t)(end - p) >= n;) {
+        p = memchr(p, lit[0], (size_t)(end - p) - n + 1);
+        if (!p)
+            return 0;
+        if (memcmp(p, lit, n) == 0)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+static unsigned
+pair_hash(unsigned char a, unsigned char b)
+{
+    return ((unsigned)a * 251u + b) & 4095u;
+}
+
+void
+px_rule_probe_init(struct px_rule_probe *p, const char *s, size_t len)
+{
+    p->s = s;
+    p->len = len;
+    memset(p->bits, 0, sizeof p->bits);
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned h = pair_hash(u[i], u[i + 1]);
+        p->bits[h >> 6] |= UINT64_C(1) << (h & 63);
+    }
+}
+
+/* Has the probed subject every byte pair of lit? (no: lit is not in it) */
+static int
+probe_pairs(const struct px_rule_probe *p, const char *lit, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)lit;
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned h = pair_hash(u[i], u[i + 1]);
+        if (!(p->bits[h >> 6] & (UINT64_C(1) << (h & 63))))
+            return 0;
+    }
+    return 1;
+}
+
+/* May pattern k of r match in key text s[0..len)? (its literal set, rules.h)
+ * probe, when not NULL, is of a subject that s[0..len) is part of. */
+static int
+pattern_may_match(const struct px_rule *r, size_t k, const struct px_rule_probe *probe,
+                  const char *s, size_t len)
+{
+    const struct px_rule_lits *l = r->lits ? &r->lits[k] : NULL;
+    if (!l || l->n == 0)
+        return 1;
+    for (size_t i = 0; i < l->n; i++)
+        if ((!probe || probe_pairs(probe, l->s[i], l->len[i])) && holds(s, len, l->s[i], l->len[i]))
+            return 1;
+    return 0;
+}
+
+static int
+rule_match(const struct px_ruleset *rs, const struct px_rule *r, const char *subject, size_t len,
+           size_t start, struct px_match *m, int key, const struct px_rule_probe *probe)
 {
     if (start > len)
         return 0;
@@ -511,6 +969,9 @@ px_rule_match(const struct px_ruleset *rs, const struct px_rule *r, const char *
     for (size_t k = 0; k < r->nre; k++) {
         /* a byte every match needs is not there: no match, and no need to ask */
         if (r->req && r->req[k] && !memchr(subject + start, r->req[k], len - start))
+            continue;
+        /* on key text: none of the literals every match holds is there */
+        if (key && !pattern_may_match(r, k, probe, subject + start, len - start))
             continue;
         int rc = match_one(rs, r->re[k], subject, len, start);
         if (rc < 0)
@@ -531,6 +992,43 @@ px_rule_match(const struct px_ruleset *rs, const struct px_rule *r, const char *
         return -1;
     fill_match(rs, best, m);
     return 1;
+}
+
+int
+px_rule_match(const struct px_ruleset *rs, const struct px_rule *r, const char *subject, size_t len,
+              size_t start, struct px_match *m)
+{
+    return rule_match(rs, r, subject, len, start, m, 0, NULL);
+}
+
+int
+px_rule_match_key(const struct px_ruleset *rs, const struct px_rule *r,
+                  const struct px_rule_probe *probe, const char *subject, size_t len, size_t start,
+                  struct px_match *m)
+{
+    return rule_match(rs, r, subject, len, start, m, 1, probe);
+}
+
+int
+px_rule_may_match(const struct px_rule *r, const char *subject, size_t len)
+{
+    if (!r->lits)
+        return r->nre > 0;
+    for (size_t k = 0; k < r->nre; k++)
+        if (pattern_may_match(r, k, NULL, subject, len))
+            return 1;
+    return 0;
+}
+
+int
+px_rule_may_match_probe(const struct px_rule *r, const struct px_rule_probe *p)
+{
+    if (!r->lits)
+        return r->nre > 0;
+    for (size_t k = 0; k < r->nre; k++)
+        if (pattern_may_match(r, k, p, p->s, p->len))
+            return 1;
+    return 0;
 }
 
 int
@@ -565,8 +1063,16 @@ check_line(const struct px_ruleset *rs, struct px_normalizer *nz, const struct p
     int rc = px_normalize(nz, kv->value, strlen(kv->value), PX_NORM_KEY, &key, NULL, dg);
     struct px_match m;
     int got = rc == 0 ? px_rule_match(rs, r, key.ptr, key.len, 0, &m) : -1;
-    int fail = got != want;
-    if (fail)
+    /* the literal test must never rule out a text the rule matches */
+    int skipped = got == 1 && (!px_rule_may_match(r, key.ptr, key.len) ||
+                               px_rule_match_key(rs, r, NULL, key.ptr, key.len, 0, &m) != 1);
+    int fail = got != want || skipped;
+    if (skipped)
+        px_diag_report(dg, PX_ERROR, r->file, kv->line, 0,
+                       "rule '%s': %s '%s' matches, but its literal test rules it out "
+                       "(a bug in pipeline/rules.c)",
+                       r->id, want ? "example" : "counter", kv->value);
+    else if (fail)
         px_diag_report(dg, PX_ERROR, r->file, kv->line, 0, "rule '%s': %s '%s' %s", r->id,
                        want ? "example" : "counter", kv->value,
                        got < 0 ? "hit a match limit"

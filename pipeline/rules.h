@@ -55,6 +55,13 @@ struct px_rule_kv {
     uint32_t line;
 };
 
+/* Literals one of which every match of a pattern holds (arena-owned). */
+struct px_rule_lits {
+    const char **s; /* each NUL-terminated, in key text form */
+    size_t *len;
+    size_t n; /* 0: none known, the pattern is always tried */
+};
+
 struct px_rule {
     const char *id;   /* "target.online_share" */
     const char *file; /* path as loaded */
@@ -66,6 +73,8 @@ struct px_rule {
     /* per pattern: an ASCII byte every match contains (PCRE2's required
      * code unit, when it has no other case), or 0; NULL: none known */
     unsigned char *req;
+    /* per pattern (nre of them): see px_rule_may_match; NULL: none known */
+    struct px_rule_lits *lits;
 };
 
 struct px_ruleset {
@@ -111,6 +120,36 @@ int px_rule_in(const struct px_rule *r, const char *prefix);
  */
 int px_rule_match(const struct px_ruleset *rs, const struct px_rule *r, const char *subject,
                   size_t len, size_t start, struct px_match *m);
+/*
+ * Can any pattern of r match somewhere in subject[0..len)? 0 when every
+ * pattern has a literal set (found at load by reading the pattern: a run
+ * of literal characters outside optional parts, or the alternatives of a
+ * group) and the subject holds none of them; 1 otherwise. The subject must
+ * be key text (PX_NORM_KEY): for a caseless pattern the test is exact
+ * only because key text is case-folded. A cheap test to run before a rule
+ * is matched many times on one text.
+ */
+int px_rule_may_match(const struct px_rule *r, const char *subject, size_t len);
+/*
+ * Which byte pairs a subject holds (a 4,096-bit filter, built in one pass):
+ * with it, a literal with a pair the subject lacks is ruled out without a
+ * search. Worth building when several rules are tried on one subject.
+ */
+struct px_rule_probe {
+    const char *s;
+    size_t len;
+    uint64_t bits[64];
+};
+void px_rule_probe_init(struct px_rule_probe *p, const char *s, size_t len);
+/* px_rule_may_match with a probe of the subject. */
+int px_rule_may_match_probe(const struct px_rule *r, const struct px_rule_probe *p);
+
+/* px_rule_match on key text (PX_NORM_KEY): a pattern whose literals are not
+ * in subject[start..len) is not run (see px_rule_may_match). Same answers.
+ * probe: NULL, or px_rule_probe_init of subject[0..len). */
+int px_rule_match_key(const struct px_ruleset *rs, const struct px_rule *r,
+                      const struct px_rule_probe *probe, const char *subject, size_t len,
+                      size_t start, struct px_match *m);
 /* Named group of the last match: 1 with *out set, 0 when unset or unknown. */
 int px_match_group(const struct px_rule *r, const struct px_match *m, const char *subject,
                    const char *name, struct px_str *out);

@@ -229,8 +229,9 @@ claimed(const struct hitlist *hl, size_t a, size_t b)
 struct subject {
     const char *text; /* the caller's text */
     size_t len;
-    struct px_buf key; /* its key text */
-    uint32_t *map;     /* key offset -> text offset */
+    struct px_buf key;          /* its key text */
+    uint32_t *map;              /* key offset -> text offset */
+    struct px_rule_probe probe; /* of the key text */
 };
 
 /* Fill a hit from one match; 0 when the figure does not parse. */
@@ -294,7 +295,8 @@ run_rule(const struct px_target_finder *tf, const struct px_rule *r, const struc
     const char *k = sj->key.ptr;
     size_t at = 0;
     struct px_match m;
-    while (at <= sj->key.len && px_rule_match(tf->rs, r, k, sj->key.len, at, &m) == 1) {
+    while (at <= sj->key.len &&
+           px_rule_match_key(tf->rs, r, &sj->probe, k, sj->key.len, at, &m) == 1) {
         struct px_str v;
         if (!px_match_group(r, &m, k, "value", &v))
             break; /* a pattern without a figure cannot make progress */
@@ -350,8 +352,9 @@ px_targets_find(const struct px_target_finder *tf, struct px_normalizer *nz, con
     if (px_normalize(nz, text, len, PX_NORM_KEY, &sj.key, &sj.map, dg) != 0)
         return -1;
     struct hitlist hl = {0};
+    px_rule_probe_init(&sj.probe, sj.key.ptr, sj.key.len);
     for (size_t i = 0; i < tf->nrules; i++)
-        if (digits || !tf->needs_digit[i])
+        if ((digits || !tf->needs_digit[i]) && px_rule_may_match_probe(tf->rules[i], &sj.probe))
             run_rule(tf, tf->rules[i], &sj, a, &hl);
     if (hl.n) {
         qsort(hl.v, hl.n, sizeof *hl.v, by_position);

@@ -137,6 +137,8 @@ TEST(heading_lead_length)
     CHECK_INT(lead_len("Văn phòng HĐND và UBND phường"), strlen("Văn phòng HĐND và UBND phường"));
     CHECK_INT(lead_len("Căn cứ Kế hoạch này, các cơ quan, đơn vị"), 0);
     CHECK_INT(lead_len(""), 0);
+    const char *u = "Công đoàn cơ sở Sở Tư pháp, Chi đoàn Thanh niên Sở phối hợp tuyên truyền";
+    CHECK_INT(lead_len(u), strstr(u, " phối hợp") - u);
 }
 
 static size_t

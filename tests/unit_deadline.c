@@ -158,6 +158,8 @@ static const struct dcase cases[] = {
     {"Đến cuối năm 2026", 0, "period", "", "2026-12-31", ""},
     {"Đến hết Quý II/2027", 0, "period", "", "2027-06-30", ""},
     {"Đến hết tháng 9/2026", 0, "period", "", "2026-09-30", ""},
+    {"Từ quý III/2026 đến quý II/2027", 0, "period", "2026-07-01", "2027-06-30", ""},
+    {"Từ quý I đến quý III năm 2026", 0, "period", "2026-01-01", "2026-09-30", ""},
     {"6 tháng/lần", 0, "recurring", "", "", "half"},
     {"6 tháng/lần và đột xuất", 0, "recurring", "", "", "half"},
     {"Theo lộ trình của Bộ Giáo dục và Đào tạo", 0, "as_required", "", "", ""},
@@ -216,6 +218,12 @@ TEST(text_search)
     CHECK_STR(px_deadline_kind_name(d.kind), "period");
     CHECK_STR(d.start, "2026-01-01");
     CHECK_STR(d.end, "2026-12-31");
+    const char *month = "Tổ chức quán triệt đến cán bộ, công chức; hoàn thành trong tháng 6/2026.";
+    CHECK_INT(px_deadline_find_in_text(&rs, nz, month, strlen(month), 2026, &arena, &d), 1);
+    CHECK_STR(px_deadline_kind_name(d.kind), "period");
+    CHECK_STR(d.start, "2026-06-01");
+    CHECK_STR(d.end, "2026-06-30");
+    CHECK_STR(d.raw, "tháng 6/2026");
 }
 
 int

@@ -146,6 +146,44 @@ TEST(windows_1258)
     CHECK_INT(px_diag_count(&dg, PX_ERROR), 1);
 }
 
+/* A declared windows-1258 text longer than one conversion buffer (Word's
+ * "Web Page" files are tens of kilobytes): the combining marks 0xF2 (dot
+ * below), 0xCC (grave), 0xDE (tilde), 0xEC (acute) and 0xD2 (hook) after the
+ * first buffer still decode and compose. */
+TEST(windows_1258_long)
+{
+    static const char line[] = "\xd0\xf4\xf2"
+                               "c l\xe2\xf2p - T\xfd\xf2 do - Ha\xf2nh ph\xfa"
+                               "c; la\xccm vi\xea\xf2"
+                               "c, co\xde, ho\xd2i.\n";
+    static const char want[] = "Độc lập - Tự do - Hạnh phúc; làm việc, cõ, hỏi.\n";
+    struct px_buf in = PX_BUF_INIT, expect = PX_BUF_INIT;
+    for (int i = 0; i < 400; i++) {
+        px_buf_put(&in, line, sizeof line - 1);
+        px_buf_put(&expect, want, sizeof want - 1);
+    }
+    px_buf_put(&in, "", 1);
+    px_buf_put(&expect, "", 1);
+    CHECK(in.len > 3 * 4096);
+    CHECK_INT(conv(in.ptr, in.len - 1, "windows-1258"), 0);
+    CHECK_STR(out.ptr, expect.ptr);
+    CHECK_INT(enc, PX_ENC_CP1258);
+    CHECK_INT(px_diag_count(&dg, PX_ERROR), 0);
+    /* a bad byte far into a long text is still reported at its place */
+    struct px_buf ascii = PX_BUF_INIT;
+    for (int i = 0; i < 1000; i++)
+        px_buf_put(&ascii, "abcdefghij", 10);
+    px_buf_put(&ascii, "\xC3", 1);
+    CHECK_INT(conv(ascii.ptr, ascii.len, "US-ASCII"), -1);
+    CHECK_INT(px_diag_count(&dg, PX_ERROR), 1);
+    const struct px_diag_item *it = px_diag_first(&dg, PX_ERROR);
+    CHECK(it != NULL && strstr(it->msg, "0xC3") != NULL);
+    CHECK_INT(it ? it->col : 0, 10001);
+    px_buf_release(&ascii);
+    px_buf_release(&in);
+    px_buf_release(&expect);
+}
+
 /* Hand-checked bytes: the national motto as the old fonts stored it. */
 TEST(legacy_known_bytes)
 {
@@ -291,6 +329,7 @@ main(void)
     RUN(utf8_and_bom);
     RUN(utf16);
     RUN(windows_1258);
+    RUN(windows_1258_long);
     RUN(legacy_known_bytes);
     RUN(legacy_round_trips);
     px_buf_release(&out);

@@ -476,6 +476,93 @@ TEST(page_number_lines)
     release(&p);
 }
 
+/* `pdftotext -layout`: a table aligned with spaces, header cells and body cells
+ * wrapping inside their columns, a section row, and a row split by a form
+ * feed, a page number and the repeated header. */
+TEST(space_aligned_table)
+{
+    static const char src[] =
+        "  Số TT  Nội dung nhiệm vụ           Cơ quan chủ trì   Cơ quan phối      Thời gian\n"
+        "                                     thực hiện         hợp thực hiện     thực hiện\n"
+        "\n"
+        "  I      TUYÊN TRUYỀN\n"
+        "\n"
+        "  1      Tổ chức quán triệt Kế       Văn phòng Sở      Các đơn vị trực   Tháng 6/2026\n"
+        "         hoạch đến công chức                           thuộc Sở\n"
+        "\n"
+        "  2      Rà soát thủ tục hành        Phòng Nghiệp vụ   Văn phòng Sở      Quý IV/2026\n"
+        "         chính lĩnh vực khám         Y\n"
+        "\f                                      4\n"
+        "\n"
+        "  Số TT  Nội dung nhiệm vụ           Cơ quan chủ trì   Cơ quan phối      Thời gian\n"
+        "                                     thực hiện         hợp thực hiện     thực hiện\n"
+        "\n"
+        "         bệnh, chữa bệnh                                                 (cả năm)\n"
+        "\n"
+        "  10     Báo cáo kết quả             Văn phòng Sở      Các phòng         Hằng năm\n"
+        "\n"
+        "Nơi nhận: như trên.\n";
+    struct parsed p;
+    parse_bytes(&p, "layout.txt", src, sizeof src - 1);
+    CHECK_INT(p.rc, 0);
+    const struct px_table *t = appendix(&p.doc);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK_INT(t->ncols, 5);
+        CHECK_INT(t->nrows, 5); /* header, section, 1, 2 (with its page-2 part), 10 */
+        if (t->nrows == 5) {
+            CHECK(t->rows[0].header);
+            CHECK_STR(t->rows[0].cells[2].text, "Cơ quan chủ trì thực hiện");
+            CHECK_STR(t->rows[0].cells[3].text, "Cơ quan phối hợp thực hiện");
+            CHECK_STR(t->rows[1].cells[0].text, "I");
+            CHECK_STR(t->rows[1].cells[1].text, "TUYÊN TRUYỀN");
+            CHECK_STR(t->rows[2].cells[1].text, "Tổ chức quán triệt Kế hoạch đến công chức");
+            CHECK_STR(t->rows[2].cells[3].text, "Các đơn vị trực thuộc Sở");
+            CHECK_STR(t->rows[3].cells[1].text,
+                      "Rà soát thủ tục hành chính lĩnh vực khám bệnh, chữa bệnh");
+            CHECK_STR(t->rows[3].cells[2].text, "Phòng Nghiệp vụ Y");
+            CHECK_STR(t->rows[3].cells[4].text, "Quý IV/2026 (cả năm)");
+            CHECK(t->rows[3].continuation);
+            CHECK_STR(t->rows[4].cells[0].text, "10");
+            CHECK_STR(t->rows[4].cells[4].text, "Hằng năm");
+        }
+    }
+    /* the line after the table is text again */
+    const struct px_block *last = &p.doc.blocks[p.doc.nblocks - 1];
+    CHECK(last->type != PX_BLOCK_TABLE);
+    CHECK_STR(last->text, "Nơi nhận: như trên.");
+    release(&p);
+}
+
+/* PDF text that keeps the page's line breaks: a long line that ends no clause
+ * goes on on the next line, even when that line opens with a capital; a form
+ * feed with a page number inside a paragraph is a page break. */
+TEST(hard_wrapped_lines)
+{
+    static const char src[] =
+        "- Quán triệt, triển khai nghiêm túc, hiệu quả Kết luận số 226-KL/TW của Ban Bí thư và\n"
+        "Quyết định số 534/QĐ-TTg của Thủ tướng Chính phủ.\n"
+        "- Thực hiện nghiêm thời gian hội nghị: hội nghị sơ kết, tổng kết và các hội\n"
+        "\f2\n"
+        "\n"
+        "nghị quan trọng không quá 1,5 ngày.\n"
+        "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN VÀ CÁC CƠ QUAN, ĐƠN VỊ TRỰC THUỘC CỦA TỈNH\n"
+        "Độc lập - Tự do - Hạnh phúc\n";
+    struct parsed p;
+    parse_bytes(&p, "wrap.txt", src, sizeof src - 1);
+    CHECK_INT(p.rc, 0);
+    CHECK_INT(p.doc.nblocks, 4);
+    if (p.doc.nblocks == 4) {
+        CHECK_STR(p.doc.blocks[0].text, "Quán triệt, triển khai nghiêm túc, hiệu quả Kết luận số "
+                                        "226-KL/TW của Ban Bí thư và Quyết định số 534/QĐ-TTg "
+                                        "của Thủ tướng Chính phủ.");
+        CHECK_STR(p.doc.blocks[1].text, "Thực hiện nghiêm thời gian hội nghị: hội nghị sơ kết, "
+                                        "tổng kết và các hội nghị quan trọng không quá 1,5 ngày.");
+        CHECK_STR(p.doc.blocks[3].text, "Độc lập - Tự do - Hạnh phúc");
+    }
+    release(&p);
+}
+
 int
 main(void)
 {
@@ -491,5 +578,7 @@ main(void)
     RUN(cell_spans_point_at_source);
     RUN(dump_is_json_lines);
     RUN(page_number_lines);
+    RUN(space_aligned_table);
+    RUN(hard_wrapped_lines);
     return DONE();
 }
