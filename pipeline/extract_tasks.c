@@ -413,6 +413,7 @@ struct item {
     int task;    /* index of its task, -1 while none */
     int roles;   /* role lines seen: its own text is complete */
     int heading; /* an agency heading (kind 3): gathers every child */
+    int gather;  /* its sub-items are its text (own_subitems), -1 until known */
 };
 
 struct walk {
@@ -434,6 +435,7 @@ item_reset(struct item *it)
     it->task = -1;
     it->roles = 0;
     it->heading = 0;
+    it->gather = -1;
 }
 
 static int
@@ -546,6 +548,50 @@ apply_role(struct walk *w, const struct px_rule *rule, const struct px_block *b,
     return 0;
 }
 
+static int
+is_numbered(enum px_xmark mk)
+{
+    return mk == PX_XM_ARABIC || mk == PX_XM_DOTTED || mk == PX_XM_LETTER;
+}
+
+/*
+ * Are the sub-items under the item opened by block bi part of its text?
+ * "2.2. Rà soát …, gồm: a) …; b) …" followed by "+ Đơn vị chủ trì: …": two
+ * or more sibling sub-items, none with role lines of its own, and then role
+ * lines before the next item of the same or a higher rank. The role lines
+ * are the item's, and its text is its own paragraphs, sub-items included.
+ * Sub-items that each carry role lines ("1.1. … + Đơn vị chủ trì: …") are
+ * items of their own: the first role line then follows the first of them.
+ */
+static int
+own_subitems(struct px_xrun *r, size_t bi, struct px_xkey *k)
+{
+    const struct px_block *ob = &r->doc->blocks[bi];
+    int rank = px_xmark_rank(px_xmark_of(ob->number), ob->number), subrank = 0, subs = 0;
+    for (size_t j = bi + 1; j < r->doc->nblocks; j++) {
+        const struct px_block *b = &r->doc->blocks[j];
+        enum px_xmark mk = px_xmark_of(b->number);
+        if (b->type == PX_BLOCK_TABLE || mk == PX_XM_ROMAN)
+            return 0;
+        if (is_numbered(mk)) {
+            int rk = px_xmark_rank(mk, b->number);
+            if (rk <= rank || (subrank && rk != subrank))
+                return 0;
+            subrank = rk;
+            subs++;
+            continue;
+        }
+        if (b->type == PX_BLOCK_FOOTNOTE || !b->text[0])
+            continue;
+        if (key_of(r, b->text, k) != 0)
+            return -1;
+        struct px_match m;
+        if (px_xmatch_any(r, "task.role.", k->key.ptr, k->key.len, &m))
+            return subs >= 2;
+    }
+    return 0;
+}
+
 /*
  * Does the item opened by block bi name its own lead in a role line
  * ("- Đơn vị chủ trì: Thanh tra tỉnh") before the next numbered block? Such
@@ -555,12 +601,21 @@ apply_role(struct walk *w, const struct px_rule *rule, const struct px_block *b,
 static int
 has_lead_line(struct px_xrun *r, size_t bi, struct px_xkey *k)
 {
+    /* sub-items that are the item's text (own_subitems) come before its role
+     * lines; any other numbered block ends the item */
+    int subs = own_subitems(r, bi, k), roles = 0;
+    if (subs < 0)
+        return -1;
     for (size_t j = bi + 1; j < r->doc->nblocks; j++) {
         const struct px_block *b = &r->doc->blocks[j];
         enum px_xmark mk = px_xmark_of(b->number);
-        if (b->type == PX_BLOCK_TABLE || mk == PX_XM_ROMAN || mk == PX_XM_ARABIC ||
-            mk == PX_XM_DOTTED || mk == PX_XM_LETTER)
+        if (b->type == PX_BLOCK_TABLE || mk == PX_XM_ROMAN)
             return 0;
+        if (is_numbered(mk)) {
+            if (!subs || roles)
+                return 0;
+            continue;
+        }
         if (b->type == PX_BLOCK_FOOTNOTE || !b->text[0])
             continue;
         if (key_of(r, b->text, k) != 0)
@@ -568,6 +623,7 @@ has_lead_line(struct px_xrun *r, size_t bi, struct px_xkey *k)
         struct px_match m;
         const struct px_rule *role = px_xmatch_any(r, "task.role.", k->key.ptr, k->key.len, &m);
         const char *what = role ? px_rule_get(role, "role") : NULL;
+        roles |= role != NULL;
         if (what && !strcmp(what, "lead"))
             return 1;
     }
@@ -674,7 +730,17 @@ walk_block(struct walk *w, size_t bi)
     /* a sibling or higher marker ends the items it does not belong to */
     if (item_open(&w->head) && rank <= w->head.rank && close_head(w))
         return -1;
-    int numbered = mk == PX_XM_ARABIC || mk == PX_XM_DOTTED || mk == PX_XM_LETTER;
+    int numbered = is_numbered(mk);
+    if (numbered && item_open(&w->cand) && !w->cand.roles && rank > w->cand.rank &&
+        !(w->cand.task >= 0 && w->cand.task == w->head.task)) {
+        /* "…, gồm: a) …; b) …" then the item's role lines: a sub-item is text */
+        if (w->cand.gather < 0)
+            w->cand.gather = own_subitems(r, w->cand.block, &w->k);
+        if (w->cand.gather < 0)
+            return -1;
+        if (w->cand.gather)
+            numbered = 0;
+    }
     if (item_open(&w->cand) && (numbered || w->cand.roles || rank <= w->cand.rank)) {
         if (w->cand.task >= 0 && w->cand.task == w->head.task)
             item_reset(&w->cand); /* the heading item gathers on */

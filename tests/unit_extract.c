@@ -300,6 +300,55 @@ TEST(small_ward_plan)
 }
 
 /*
+ * Numbered items with "+" role lines: an item whose text lists sub-items
+ * ("…, gồm: a) …; b) …") keeps them in its text and takes the role lines
+ * that follow them; sub-items that each have role lines are tasks of their
+ * own. A closing "Trong quá trình triển khai, nếu có khó khăn …" is no part
+ * of the last task.
+ */
+TEST(small_subitems_with_roles)
+{
+    static const char text[] =
+        "ỦY BAN NHÂN DÂN\n"
+        "TỈNH SƠN LA\n\n"
+        "Số: 9/KH-UBND\n\n"
+        "Sơn La, ngày 02 tháng 6 năm 2026\n\n"
+        "KẾ HOẠCH\n\n"
+        "Thực hiện nhiệm vụ năm 2026\n\n"
+        "I. NHIỆM VỤ CỤ THỂ\n\n"
+        "1. Rà soát quy trình nội bộ, gồm:\n\n"
+        "a) Cắt giảm thành phần hồ sơ;\n\n"
+        "b) Đề xuất thủ tục trực tuyến toàn trình.\n\n"
+        "+ Đơn vị chủ trì thực hiện: Sở Tư pháp.\n\n"
+        "+ Đơn vị phối hợp thực hiện: Công an tỉnh.\n\n"
+        "2. Về văn bản\n\n"
+        "2.1. Số hóa hồ sơ.\n\n"
+        "+ Đơn vị chủ trì thực hiện: Sở Nội vụ.\n\n"
+        "2.2. Ký số văn bản đi.\n\n"
+        "+ Đơn vị chủ trì thực hiện: Sở Tài chính.\n\n"
+        "Trong quá trình triển khai, nếu có khó khăn, vướng mắc, các cơ quan báo cáo "
+        "Sở Nội vụ./.\n";
+    struct px_buf src;
+    struct px_doc doc;
+    struct px_extraction x;
+    CHECK_INT(extract_text(text, &src, &doc, &x), 0);
+    CHECK_INT(x.ntasks, 3);
+    if (x.ntasks == 3) {
+        CHECK_STR(x.tasks[0].ordinal, "1");
+        CHECK_STR(x.tasks[0].text, "Rà soát quy trình nội bộ, gồm: a) Cắt giảm thành phần hồ sơ; "
+                                   "b) Đề xuất thủ tục trực tuyến toàn trình.");
+        CHECK_INT(x.tasks[0].leads.n, 1);
+        CHECK_INT(x.tasks[0].partners.n, 1);
+        CHECK_STR(x.tasks[1].ordinal, "2.1");
+        CHECK_STR(x.tasks[1].text, "Số hóa hồ sơ.");
+        CHECK_STR(x.tasks[2].ordinal, "2.2");
+        CHECK_STR(x.tasks[2].text, "Ký số văn bản đi.");
+    }
+    px_doc_release(&doc);
+    px_buf_release(&src);
+}
+
+/*
  * A Chairman's directive: no "NHIỆM VỤ" part, the duties handed out after
  * "…, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:"; the Chairman is the issuer;
  * the documents of the mid-sentence "thực hiện" clause are implemented, not
@@ -358,6 +407,7 @@ main(void)
     RUN(small_department_plan);
     RUN(small_ward_plan);
     RUN(small_directive);
+    RUN(small_subitems_with_roles);
     px_extractor_free(ex);
     px_normalizer_free(nz);
     px_diag_release(&dg);
