@@ -151,27 +151,106 @@ static const char *const tone_fix[][2] = {
     {"uỳ", "ùy"}, {"uý", "úy"}, {"uỷ", "ủy"}, {"uỹ", "ũy"}, {"uỵ", "ụy"},
 };
 
-/* Case-fold a word with ICU; bytes are copied unchanged if ICU refuses them. */
+/*
+ * Vietnamese letters outside ASCII, upper case with their lower case, for the
+ * fold fast path: the precomposed letters of the Latin-1 Supplement and
+ * Latin Extended-A/B (U+1EA0..U+1EF9, where upper and lower case alternate,
+ * are computed). Each folds to its lower case with ICU's default case
+ * folding too; anything else goes to ICU.
+ */
+static const uint16_t vn_case[][2] = {
+    {0x00C0, 0x00E0}, {0x00C1, 0x00E1}, {0x00C2, 0x00E2}, {0x00C3, 0x00E3}, {0x00C8, 0x00E8},
+    {0x00C9, 0x00E9}, {0x00CA, 0x00EA}, {0x00CC, 0x00EC}, {0x00CD, 0x00ED}, {0x00D2, 0x00F2},
+    {0x00D3, 0x00F3}, {0x00D4, 0x00F4}, {0x00D5, 0x00F5}, {0x00D9, 0x00F9}, {0x00DA, 0x00FA},
+    {0x00DD, 0x00FD}, {0x0102, 0x0103}, {0x0110, 0x0111}, {0x0128, 0x0129}, {0x0168, 0x0169},
+    {0x01A0, 0x01A1}, {0x01AF, 0x01B0},
+};
+
+/* The combining marks Vietnamese text written decomposed uses; they fold to themselves. */
+static int
+is_vn_mark(uint32_t c)
+{
+    return c == 0x0300 || c == 0x0301 || c == 0x0302 || c == 0x0303 || c == 0x0306 || c == 0x0309 ||
+           c == 0x031B || c == 0x0323;
+}
+
+/* The case folding of c when the fast path knows it (ASCII, Vietnamese letters and marks), else 0.
+ */
+static uint32_t
+vn_fold(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+    if (c >= 0x1EA0 && c <= 0x1EF9)
+        return c | 1;
+    if (is_vn_mark(c))
+        return c;
+    for (size_t i = 0; i < sizeof vn_case / sizeof vn_case[0]; i++)
+        if (c == vn_case[i][0] || c == vn_case[i][1])
+            return vn_case[i][1];
+    return 0;
+}
+
+/*
+ * Fold s[0..len) into out without ICU: 1 when every character is one
+ * vn_fold knows, else 0 (out then holds junk). Like the ICU path, a word
+ * of 128 characters or more is left to the caller (copied verbatim).
+ */
+static int
+fold_fast(const char *s, size_t len, struct px_buf *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, nchars = 0;
+
+    px_buf_grow(out, len + 1);
+    while (i < len) {
+        uint32_t c, f;
+        size_t n;
+        if (u[i] < 0x80) {
+            c = u[i];
+            n = 1;
+        } else if (u[i] >= 0xC2 && u[i] <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+            c = (uint32_t)(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F);
+            n = 2;
+        } else if (u[i] == 0xE1 && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80) {
+            c = 0x1000 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+            n = 3;
+        } else {
+            return 0;
+        }
+        if (++nchars >= 128 || (f = vn_fold(c)) == 0)
+            return 0;
+        /* every letter vn_fold maps shares its case partner's UTF-8 length */
+        if (n == 1) {
+            out->ptr[i] = (char)f;
+        } else if (n == 2) {
+            out->ptr[i] = (char)(0xC0 | f >> 6);
+            out->ptr[i + 1] = (char)(0x80 | (f & 0x3F));
+        } else {
+            out->ptr[i] = (char)0xE1;
+            out->ptr[i + 1] = (char)(0x80 | ((f >> 6) & 0x3F));
+            out->ptr[i + 2] = (char)(0x80 | (f & 0x3F));
+        }
+        i += n;
+    }
+    out->len = len;
+    out->ptr[len] = '\0';
+    return 1;
+}
+
+/* Case-fold a word (ICU's default folding); bytes are copied unchanged if ICU refuses them. */
 static void
 fold_word(const char *s, size_t len, struct px_buf *out)
 {
     UChar small[128], folded[128];
     UErrorCode err = U_ZERO_ERROR;
     int32_t ulen = 0, flen, blen = 0;
-    size_t i;
 
     px_buf_clear(out);
-    for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
-        ;
-    if (i == len && len < 128) {
-        /* ASCII: case folding is A-Z -> a-z, nothing else */
-        px_buf_grow(out, len + 1);
-        for (i = 0; i < len; i++)
-            out->ptr[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
-        out->len = len;
-        out->ptr[len] = '\0';
+    if (fold_fast(s, len, out))
         return;
-    }
+    px_buf_clear(out);
     u_strFromUTF8(small, 128, &ulen, s, (int32_t)len, &err);
     if (U_FAILURE(err) || ulen >= 128)
         goto verbatim;
@@ -195,6 +274,8 @@ static void
 word_key(const char *s, size_t len, struct px_buf *b)
 {
     fold_word(s, len, b);
+    if (b->len < 3 || (unsigned char)b->ptr[b->len - 1] < 0x80)
+        return; /* every pair of tone_fix ends in a toned vowel, 2 or 3 bytes */
     for (size_t i = 0; i < sizeof tone_fix / sizeof tone_fix[0]; i++) {
         size_t fl = strlen(tone_fix[i][0]);
         if (b->len < fl || memcmp(b->ptr + b->len - fl, tone_fix[i][0], fl) != 0)

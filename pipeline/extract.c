@@ -205,7 +205,11 @@ px_extract(struct px_extractor *ex, struct px_doc *doc, struct px_extraction *ou
         r.block_task[i] = -1;
     r.kc = keycache_new(doc);
     int rc = 0;
-    if (px_extract_docinfo(&r) != 0 || px_extract_tasks(&r) != 0 || px_extract_targets(&r) != 0)
+    if (px_extract_docinfo(&r) != 0 || px_extract_tasks(&r) != 0)
+        rc = -1;
+    /* The plan's year tells a past result ("Năm 2025, … đạt 99,2%") from a commitment. */
+    ex->tf.plan_year = out->info.year;
+    if (rc == 0 && px_extract_targets(&r) != 0)
         rc = -1;
     keycache_free(r.kc);
     return rc;

@@ -60,6 +60,7 @@ static void
 check_rule(const struct px_target_finder *tf, const struct px_rule *r, int *bad, struct px_diag *dg)
 {
     const char *metric = px_rule_get(r, "metric");
+    const char *also;
     const char *why = NULL;
     if (!metric)
         why = "has no 'metric:'";
@@ -69,6 +70,9 @@ check_rule(const struct px_target_finder *tf, const struct px_rule *r, int *bad,
         why = "has no unit (add 'unit:')";
     else if (r->nre == 0)
         why = "has no 'pattern:'";
+    else if ((also = px_rule_get(r, "also")) != NULL && strncmp(also, "other:", 6) != 0 &&
+             !metric_unit(tf, also))
+        why = "names an unknown metric in 'also:'";
     if (why) {
         px_diag_report(dg, PX_ERROR, r->file, r->line, 0, "target rule '%s' %s", r->id, why);
         *bad = 1;
@@ -120,6 +124,12 @@ px_target_finder_init(struct px_target_finder *tf, const struct px_ruleset *rs,
         } else if (px_rule_in(r, "targetcmp.")) {
             tf->cmpwords[tf->ncmp++] = r;
         }
+    }
+    tf->past = px_rules_find(rs, "targetpast");
+    if (tf->past && tf->past->nre == 0 && !px_rule_get(tf->past, "word")) {
+        px_diag_report(dg, PX_ERROR, tf->past->file, tf->past->line, 0,
+                       "rule 'targetpast' has neither 'word:' nor 'pattern:'");
+        bad = 1;
     }
     /* \d as the rules compile it (UTF, UCP: any decimal digit, Nd) */
     int err;
@@ -288,6 +298,81 @@ push_hit(struct hitlist *hl, const struct px_target_hit *h, const size_t span[2]
     hl->n++;
 }
 
+/* ---- past results ---- */
+
+static int
+word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Does s[0..len) hold w as whole words (no letter or digit either side)? */
+static int
+has_word(const char *s, size_t len, const char *w)
+{
+    size_t wl = strlen(w);
+    for (size_t at = 0; wl && at + wl <= len; at++)
+        if (memcmp(s + at, w, wl) == 0 && (at == 0 || !word_byte((unsigned char)s[at - 1])) &&
+            (at + wl == len || !word_byte((unsigned char)s[at + wl])))
+            return 1;
+    return 0;
+}
+
+/* Does some `key:` word of r occur in s[0..len)? */
+static int
+has_any_word(const struct px_rule *r, const char *key, const char *s, size_t len)
+{
+    size_t i = 0;
+    const char *w;
+    while ((w = px_rule_next(r, key, &i)) != NULL)
+        if (has_word(s, len, w))
+            return 1;
+    return 0;
+}
+
+/*
+ * Start of the sentence holding key offset at: after the last '.', '!' or
+ * '?' followed by a space (not the point of "99.2"), or a line break, with
+ * the spaces after it skipped.
+ */
+static size_t
+sentence_start(const char *k, size_t at)
+{
+    size_t s = at;
+    while (s > 0) {
+        char c = k[s - 1];
+        if (c == '\n' || ((c == '.' || c == '!' || c == '?') && s < at && k[s] == ' '))
+            break;
+        s--;
+    }
+    while (s < at && (k[s] == ' ' || k[s] == '\t'))
+        s++;
+    return s;
+}
+
+/* Is hit h, whose figure starts at key offset fig, a past result (target.h)? */
+static int
+is_past(const struct px_target_finder *tf, const struct subject *sj, const struct px_target_hit *h,
+        size_t fig)
+{
+    const struct px_rule *r = tf->past;
+    if (!r || strcmp(h->t.cmp, "=") != 0 || h->t.has_value2)
+        return 0;
+    const char *k = sj->key.ptr;
+    size_t s = sentence_start(k, fig);
+    if (has_any_word(r, "keep", k + s, fig - s))
+        return 0;
+    if (has_any_word(r, "word", k + s, fig - s))
+        return 1;
+    struct px_match m;
+    if (!r->nre || px_rule_match(tf->rs, r, k + s, fig - s, 0, &m) != 1 || m.start != 0)
+        return 0;
+    struct px_str year;
+    if (tf->plan_year > 0 && px_match_group(r, &m, k + s, "year", &year))
+        return atoi(year.p) < tf->plan_year;
+    return 1;
+}
+
 static void
 run_rule(const struct px_target_finder *tf, const struct px_rule *r, const struct subject *sj,
          struct px_arena *a, struct hitlist *hl)
@@ -304,8 +389,22 @@ run_rule(const struct px_target_finder *tf, const struct px_rule *r, const struc
         figure_span(r, &m, k, span);
         at = span[1];
         struct px_target_hit h;
-        if (!claimed(hl, span[0], span[1]) && make_hit(tf, r, &m, sj, a, &h))
-            push_hit(hl, &h, span);
+        if (claimed(hl, span[0], span[1]) || !make_hit(tf, r, &m, sj, a, &h))
+            continue;
+        /* read before is_past: its match reuses the ruleset's match data */
+        const char *also = px_rule_get(r, "also");
+        struct px_str w;
+        int two = also && px_match_group(r, &m, k, "also", &w);
+        if (is_past(tf, sj, &h, span[0]))
+            continue;
+        push_hit(hl, &h, span);
+        if (two) {
+            const char *unit = px_rule_get(r, "unit");
+            h.t.metric = also;
+            h.t.unit = unit ? unit : metric_unit(tf, also);
+            if (h.t.unit)
+                push_hit(hl, &h, span);
+        }
     }
 }
 
@@ -315,7 +414,9 @@ by_position(const void *pa, const void *pb)
     const struct px_target_hit *a = pa, *b = pb;
     if (a->start != b->start)
         return a->start < b->start ? -1 : 1;
-    return a->end < b->end ? -1 : a->end > b->end;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    return strcmp(a->t.metric, b->t.metric); /* one figure, two metrics (`also:`) */
 }
 
 /* Does text hold a decimal digit (\d with UCP: ASCII first, then PCRE2)? */

@@ -17,6 +17,19 @@
  * metrics.tsv. Records earlier in the file win when two claim one figure,
  * so specific phrasings go first.
  *
+ * One phrase may commit two metrics ("hội nghị chuyên môn … và các hội nghị
+ * quan trọng … không quá 01 ngày"): a record with `also: <metric>` gives a
+ * second hit, same figure and comparison, for that metric when its pattern
+ * set the named group `also` (the words naming the second metric).
+ *
+ * A past result is not a commitment ("Năm 2025, tỷ lệ … đạt 99,2%"). The
+ * `@targetpast` record, when there is one, drops a bare figure (cmp "=",
+ * no range: a comparison word is itself a commitment) when the sentence
+ * before the figure holds one of its `word:` markers ("đã đạt") or starts
+ * with a match of one of its patterns ("năm 2025, …"), unless that sentence
+ * part also holds one of its `keep:` words ("phấn đấu"). Words match whole
+ * words of key text.
+ *
  * Matching runs on the key text (PX_NORM_KEY) of the input; offsets are
  * mapped back, so hits cite the input given to px_targets_find().
  *
@@ -51,6 +64,11 @@ struct px_target_finder {
     size_t nrules;
     const struct px_rule **cmpwords; /* the targetcmp.* rules */
     size_t ncmp;
+    const struct px_rule *past; /* the targetpast rule, or NULL */
+    /* The plan's own year (0 when unknown), set by the caller before each
+     * document: a sentence led by an earlier year reports a past result, one
+     * led by the plan's year or a later one states a commitment. */
+    int plan_year;
     struct px_target_metric *metrics; /* from metrics.tsv */
     size_t nmetrics;
     /* Per rule: every figure of its patterns opens with \d, so a text
@@ -65,7 +83,8 @@ struct px_target_finder {
  * Set up a finder over rs's target rules. metrics_tsv is the path of the
  * metric list (NULL: no list, units must then be given by the rules).
  * Every target rule must name a metric known to the list (or `other:`) and
- * have a unit. Returns 0, or -1 with the problems reported into dg.
+ * have a unit; so must the metric of its `also:`. Returns 0, or -1 with the problems reported into
+ * dg.
  */
 int px_target_finder_init(struct px_target_finder *tf, const struct px_ruleset *rs,
                           const char *metrics_tsv, struct px_diag *dg);
@@ -75,6 +94,7 @@ void px_target_finder_release(struct px_target_finder *tf);
  * Find every target in text[0..len) (normalised text, valid UTF-8), in
  * order of position. *hits is an arena array of *n hits (NULL when none).
  * A figure stated twice gives two hits: deduplicate with px_target_same().
+ * Past results (see `@targetpast` above) give no hit.
  * Returns 0, or -1 when normalisation failed (reported).
  */
 int px_targets_find(const struct px_target_finder *tf, struct px_normalizer *nz, const char *text,

@@ -142,6 +142,95 @@ TEST(spans_and_order)
     px_arena_release(&a);
 }
 
+/* "Năm 2025, … đạt 99,2%" reports a result; commitments next to it stay. */
+TEST(past_results)
+{
+    const char *past[] = {
+        "Năm 2025, tỷ lệ hồ sơ thủ tục hành chính của Sở giải quyết đúng hạn đạt 99,2%; số "
+        "lượng văn bản hành chính do Sở ban hành giảm 8% so với năm 2024.",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn đã đạt 98%.",
+    };
+    for (size_t i = 0; i < sizeof past / sizeof *past; i++) {
+        struct px_arena a;
+        px_arena_init(&a);
+        size_t n;
+        find(&a, past[i], &n);
+        CHECK_INT(n, 0);
+        px_arena_release(&a);
+    }
+    const struct want kept[] = {
+        {"Năm 2026, Sở phấn đấu: giảm 10% số lượng hội nghị do Sở chủ trì", "conference_reduction",
+         "=", 10, -1, "%"},
+        {"Năm 2026, giảm tối thiểu 20% số lượng hội nghị, cuộc họp so với năm 2025",
+         "conference_reduction", ">=", 20, -1, "%"},
+        {"Năm 2025 đã đạt 95%. Năm 2026, phấn đấu tỷ lệ hồ sơ giải quyết đúng hạn đạt 100%",
+         "on_time_dossiers", "=", 100, -1, "%"},
+    };
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++) {
+        struct px_arena a;
+        px_arena_init(&a);
+        size_t n;
+        struct px_target_hit *h = find(&a, kept[i].text, &n);
+        CHECK_INT(n, 1);
+        if (n == 1) {
+            CHECK_STR(h[0].t.metric, kept[i].metric);
+            CHECK_STR(h[0].t.cmp, kept[i].cmp);
+            CHECK(fabs(h[0].t.value - kept[i].value) < 1e-9);
+        }
+        px_arena_release(&a);
+    }
+}
+
+/* With the plan's year known, a sentence led by that year is a commitment,
+ * one led by an earlier year a result. */
+TEST(past_results_plan_year)
+{
+    tf.plan_year = 2026;
+    struct px_arena a;
+    px_arena_init(&a);
+    size_t n;
+    struct px_target_hit *h =
+        find(&a, "Năm 2026, 100% hồ sơ thủ tục hành chính được giải quyết đúng hạn.", &n);
+    CHECK_INT(n, 1);
+    if (n == 1)
+        CHECK_STR(h[0].t.metric, "on_time_dossiers");
+    find(&a, "Năm 2025, tỷ lệ hồ sơ giải quyết đúng hạn đạt 97%.", &n);
+    CHECK_INT(n, 0);
+    px_arena_release(&a);
+    tf.plan_year = 0;
+}
+
+/* One phrase naming two kinds of conference commits both (`also:`). */
+TEST(one_phrase_two_metrics)
+{
+    const char *s = "hội nghị chuyên môn, nghiệp vụ và các hội nghị quan trọng cần thảo luận "
+                    "không quá 01 ngày; ưu tiên tổ chức hội nghị trực tuyến";
+    struct px_arena a;
+    px_arena_init(&a);
+    size_t n;
+    struct px_target_hit *h = find(&a, s, &n);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK_STR(h[0].t.metric, "conference_duration_important");
+        CHECK_STR(h[1].t.metric, "conference_duration_professional");
+        for (size_t i = 0; i < n; i++) {
+            CHECK_STR(h[i].t.cmp, "<=");
+            CHECK(fabs(h[i].t.value - 1) < 1e-9);
+            CHECK_STR(h[i].t.unit, "ngày");
+            CHECK_INT(h[i].start, h[0].start);
+            CHECK_INT(h[i].end, h[0].end);
+        }
+    }
+    px_arena_release(&a);
+    /* without the second phrase, one metric only */
+    px_arena_init(&a);
+    h = find(&a, "hội nghị chuyên môn, nghiệp vụ không quá 01 ngày", &n);
+    CHECK_INT(n, 1);
+    if (n == 1)
+        CHECK_STR(h[0].t.metric, "conference_duration_professional");
+    px_arena_release(&a);
+}
+
 TEST(numbers)
 {
     double v;
@@ -289,6 +378,9 @@ main(void)
     RUN(each_phrasing);
     RUN(no_false_targets);
     RUN(spans_and_order);
+    RUN(past_results);
+    RUN(past_results_plan_year);
+    RUN(one_phrase_two_metrics);
     RUN(corpus_matches_gold);
     px_target_finder_release(&tf);
     px_normalizer_free(nz);
