@@ -624,12 +624,24 @@ add_alias(struct px_agencies *ag, const char *s, size_t len, size_t entry)
     ag->aliases[ag->naliases++] = al;
 }
 
+/* Give each name of a '|'-separated list (empty ones too) to add, with idx. */
+static void
+add_each(struct px_agencies *ag, const char *list, size_t idx,
+         void (*add)(struct px_agencies *, const char *, size_t, size_t))
+{
+    for (const char *p = list; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t l = bar ? (size_t)(bar - p) : strlen(p);
+        add(ag, p, l, idx);
+        p += l + (bar != NULL);
+    }
+}
+
 static void
 add_entry_line(struct px_agencies *ag, char **f, size_t nf, const char *file, long line,
                struct px_diag *dg)
 {
     struct entry e;
-    const char *p;
 
     if (line == 1 && strcmp(f[0], "canonical") == 0)
         return; /* the header */
@@ -644,12 +656,7 @@ add_entry_line(struct px_agencies *ag, char **f, size_t nf, const char *file, lo
     ag->entries = px_xrealloc(ag->entries, (ag->nentries + 1) * sizeof *ag->entries);
     ag->entries[ag->nentries++] = e;
     add_alias(ag, e.canonical, strlen(e.canonical), ag->nentries - 1);
-    for (p = nf > 2 ? f[2] : ""; *p;) {
-        const char *bar = strchr(p, '|');
-        size_t l = bar ? (size_t)(bar - p) : strlen(p);
-        add_alias(ag, p, l, ag->nentries - 1);
-        p += l + (bar != NULL);
-    }
+    add_each(ag, nf > 2 ? f[2] : "", ag->nentries - 1, add_alias);
 }
 
 static void
@@ -701,12 +708,7 @@ add_province_line(struct px_agencies *ag, char **f, size_t nf, const char *file,
     ag->std_city[ag->nstd] = nf > 1 && strcmp(f[1], "thanh_pho") == 0;
     ag->std_names[ag->nstd++] = f[0];
     add_province_alias(ag, f[0], strlen(f[0]), ag->nstd - 1);
-    for (const char *p = nf > 3 ? f[3] : ""; *p;) {
-        const char *bar = strchr(p, '|');
-        size_t l = bar ? (size_t)(bar - p) : strlen(p);
-        add_province_alias(ag, p, l, ag->nstd - 1);
-        p += l + (bar != NULL);
-    }
+    add_each(ag, nf > 3 ? f[3] : "", ag->nstd - 1, add_province_alias);
 }
 
 /* The abbreviations by their first byte, in table order. */

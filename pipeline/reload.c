@@ -1,6 +1,8 @@
 /* reload — stored documents back as block streams; extraction replaced (see reload.h). */
 #include "reload.h"
 
+#include "store_internal.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,13 +203,10 @@ px_reload_new(struct px_store *st, struct px_diag *dg)
         px_reload_free(rl);
         return NULL;
     }
-    for (int i = 0; i < R_COUNT; i++) {
-        if (sqlite3_prepare_v3(rl->db, rl_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &rl->s[i], NULL) !=
-            SQLITE_OK) {
-            db_fail(rl, dg, "cannot prepare a statement");
-            px_reload_free(rl);
-            return NULL;
-        }
+    if (px_sql_prepare_all(rl->db, rl_sql, rl->s, R_COUNT) < 0) {
+        db_fail(rl, dg, "cannot prepare a statement");
+        px_reload_free(rl);
+        return NULL;
     }
     return rl;
 }
@@ -217,36 +216,14 @@ px_reload_free(struct px_reload *rl)
 {
     if (!rl)
         return;
-    for (int i = 0; i < R_COUNT; i++)
-        sqlite3_finalize(rl->s[i]);
+    px_sql_finalize_all(rl->s, R_COUNT);
     free(rl);
 }
 
 static sqlite3_stmt *
 stmt(struct px_reload *rl, enum rl_stmt id)
 {
-    sqlite3_stmt *s = rl->s[id];
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return s;
-}
-
-static char *
-col_str(sqlite3_stmt *s, int i, struct px_doc *doc)
-{
-    const unsigned char *v = sqlite3_column_text(s, i);
-    if (!v)
-        return NULL;
-    return px_arena_strndup(&doc->arena, (const char *)v, (size_t)sqlite3_column_bytes(s, i));
-}
-
-static struct px_span
-col_span(sqlite3_stmt *s, int first)
-{
-    struct px_span sp = {(uint32_t)sqlite3_column_int64(s, first),
-                         (uint64_t)sqlite3_column_int64(s, first + 1),
-                         (uint64_t)sqlite3_column_int64(s, first + 2)};
-    return sp;
+    return px_sql_reset(rl->s[id]);
 }
 
 static enum px_block_type
@@ -274,7 +251,7 @@ load_table(struct px_reload *rl, int64_t block_id, struct px_doc *doc, struct px
             row = px_table_add_row(doc, t);
             row->header = sqlite3_column_int(s, 1);
             row->continuation = sqlite3_column_int(s, 2);
-            row->span = col_span(s, 3);
+            row->span = px_sql_col_span(s, 3);
             last = id;
         }
         if (sqlite3_column_type(s, 6) == SQLITE_NULL)
@@ -283,7 +260,7 @@ load_table(struct px_reload *rl, int64_t block_id, struct px_doc *doc, struct px
                                             (size_t)sqlite3_column_bytes(s, 6));
         c->colspan = (uint32_t)sqlite3_column_int(s, 7);
         c->rowspan = (uint32_t)sqlite3_column_int(s, 8);
-        c->span = col_span(s, 9);
+        c->span = px_sql_col_span(s, 9);
         if (row->ncells > t->ncols)
             t->ncols = row->ncells;
     }
@@ -295,13 +272,13 @@ static void
 read_block(sqlite3_stmt *s, struct px_doc *doc, struct px_block *b)
 {
     b->level = sqlite3_column_int(s, 2);
-    b->number = col_str(s, 3, doc);
-    b->text = col_str(s, 4, doc);
+    b->number = px_sql_col_str(s, 3, &doc->arena);
+    b->text = px_sql_col_str(s, 4, &doc->arena);
     if (!b->text)
         b->text = px_arena_strdup(&doc->arena, "");
     b->flags = (unsigned)sqlite3_column_int(s, 5);
-    b->span = col_span(s, 6);
-    b->locator = col_str(s, 9, doc);
+    b->span = px_sql_col_span(s, 6);
+    b->locator = px_sql_col_str(s, 9, &doc->arena);
 }
 
 /* Blocks first (ids kept aside), then the tables: one cursor open at a time. */

@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include "reload.h"
+#include "store_internal.h"
 
 #include <sha2.h>
 #include <sqlite3.h>
@@ -287,13 +288,73 @@ db_fail(struct px_store *st, struct px_diag *dg, const char *what)
     return px_error(dg, "database '%s': %s: %s", st->path, what, sqlite3_errmsg(st->db));
 }
 
+/* ---- shared with reload.c (store_internal.h) ---------------------------------------------- */
+
+sqlite3_stmt *
+px_sql_reset(sqlite3_stmt *s)
+{
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+}
+
+int
+px_sql_prepare_all(sqlite3 *db, const char *const *sql, sqlite3_stmt **out, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &out[i], NULL) !=
+            SQLITE_OK)
+            return -1;
+    return 0;
+}
+
+void
+px_sql_finalize_all(sqlite3_stmt **s, int n)
+{
+    for (int i = 0; i < n; i++)
+        sqlite3_finalize(s[i]);
+}
+
+char *
+px_sql_col_str(sqlite3_stmt *s, int i, struct px_arena *a)
+{
+    const unsigned char *v = sqlite3_column_text(s, i);
+    if (!v)
+        return NULL;
+    return px_arena_strndup(a, (const char *)v, (size_t)sqlite3_column_bytes(s, i));
+}
+
+struct px_span
+px_sql_col_span(sqlite3_stmt *s, int first)
+{
+    struct px_span sp = {(uint32_t)sqlite3_column_int64(s, first),
+                         (uint64_t)sqlite3_column_int64(s, first + 1),
+                         (uint64_t)sqlite3_column_int64(s, first + 2)};
+    return sp;
+}
+
 /* Reset and rebind from scratch: the statement is ready for its next row. */
 static sqlite3_stmt *
 stmt_get(struct px_store *st, enum stmt_id id)
 {
-    sqlite3_stmt *s = st->stmt[id];
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
+    return px_sql_reset(st->stmt[id]);
+}
+
+/* The statement with ?1 bound to the id of the row it reads or writes under (its owner). */
+static sqlite3_stmt *
+stmt_for(struct px_store *st, enum stmt_id id, int64_t owner)
+{
+    sqlite3_stmt *s = stmt_get(st, id);
+    sqlite3_bind_int64(s, 1, owner);
+    return s;
+}
+
+/* An insert of the ord-th child of owner: ?1 owner, ?2 ord. */
+static sqlite3_stmt *
+stmt_child(struct px_store *st, enum stmt_id id, int64_t owner, size_t ord)
+{
+    sqlite3_stmt *s = stmt_for(st, id, owner);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)ord);
     return s;
 }
 
@@ -382,10 +443,8 @@ ensure_schema(struct px_store *st, struct px_diag *dg)
 static int
 prepare_all(struct px_store *st, struct px_diag *dg)
 {
-    for (int i = 0; i < S_COUNT; i++)
-        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
-                               NULL) != SQLITE_OK)
-            return db_fail(st, dg, "cannot prepare a statement");
+    if (px_sql_prepare_all(st->db, stmt_sql, st->stmt, S_COUNT) < 0)
+        return db_fail(st, dg, "cannot prepare a statement");
     return 0;
 }
 
@@ -417,8 +476,7 @@ px_store_close(struct px_store *st)
 {
     if (!st)
         return;
-    for (int i = 0; i < S_COUNT; i++)
-        sqlite3_finalize(st->stmt[i]);
+    px_sql_finalize_all(st->stmt, S_COUNT);
     sqlite3_close(st->db);
     free(st->path);
     free(st);
@@ -459,9 +517,7 @@ put_cells(struct px_store *st, int64_t row_id, const struct px_row *r, struct px
 {
     for (size_t i = 0; i < r->ncells; i++) {
         const struct px_cell *c = &r->cells[i];
-        sqlite3_stmt *s = stmt_get(st, S_INS_CELL);
-        sqlite3_bind_int64(s, 1, row_id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        sqlite3_stmt *s = stmt_child(st, S_INS_CELL, row_id, i);
         bind_text(s, 3, c->text ? c->text : "");
         sqlite3_bind_int64(s, 4, c->colspan);
         sqlite3_bind_int64(s, 5, c->rowspan);
@@ -477,9 +533,7 @@ put_table(struct px_store *st, int64_t block_id, const struct px_table *t, struc
 {
     for (size_t i = 0; t && i < t->nrows; i++) {
         const struct px_row *r = &t->rows[i];
-        sqlite3_stmt *s = stmt_get(st, S_INS_ROW);
-        sqlite3_bind_int64(s, 1, block_id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        sqlite3_stmt *s = stmt_child(st, S_INS_ROW, block_id, i);
         sqlite3_bind_int(s, 3, r->header != 0);
         sqlite3_bind_int(s, 4, r->continuation != 0);
         bind_span(s, 5, &r->span);
@@ -495,9 +549,7 @@ put_blocks(struct px_store *st, int64_t doc_id, const struct px_doc *doc, struct
 {
     for (size_t i = 0; i < doc->nblocks; i++) {
         const struct px_block *b = &doc->blocks[i];
-        sqlite3_stmt *s = stmt_get(st, S_INS_BLOCK);
-        sqlite3_bind_int64(s, 1, doc_id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        sqlite3_stmt *s = stmt_child(st, S_INS_BLOCK, doc_id, i);
         bind_text(s, 3, px_block_type_name(b->type));
         sqlite3_bind_int(s, 4, b->level);
         bind_text(s, 5, b->number);
@@ -518,9 +570,7 @@ static int
 put_facts(struct px_store *st, int64_t doc_id, const struct px_docinfo *info, struct px_diag *dg)
 {
     for (size_t i = 0; info->implements.present && i < info->implements.n; i++) {
-        sqlite3_stmt *s = stmt_get(st, S_INS_IMPL);
-        sqlite3_bind_int64(s, 1, doc_id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        sqlite3_stmt *s = stmt_child(st, S_INS_IMPL, doc_id, i);
         bind_text(s, 3, info->implements.v[i]);
         if (run(st, s, dg, "cannot store a document fact") < 0)
             return -1;
@@ -528,8 +578,7 @@ put_facts(struct px_store *st, int64_t doc_id, const struct px_docinfo *info, st
     for (int f = 0; f < PX_FACT_COUNT; f++) {
         if (!info->prov[f].rule)
             continue; /* no provenance: the fact was not found */
-        sqlite3_stmt *s = stmt_get(st, S_INS_FACT);
-        sqlite3_bind_int64(s, 1, doc_id);
+        sqlite3_stmt *s = stmt_for(st, S_INS_FACT, doc_id);
         bind_text(s, 2, fact_names[f]);
         bind_text(s, 3, info->prov[f].rule);
         bind_span(s, 4, &info->prov[f].span);
@@ -544,8 +593,7 @@ put_agencies(struct px_store *st, int64_t task_id, const char *role, const struc
              struct px_diag *dg)
 {
     for (size_t i = 0; l->present && i < l->n; i++) {
-        sqlite3_stmt *s = stmt_get(st, S_INS_AGENCY);
-        sqlite3_bind_int64(s, 1, task_id);
+        sqlite3_stmt *s = stmt_for(st, S_INS_AGENCY, task_id);
         bind_text(s, 2, role);
         sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
         bind_text(s, 4, l->v[i]);
@@ -574,9 +622,7 @@ put_tasks(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, s
 {
     for (size_t i = 0; i < ex->ntasks; i++) {
         const struct px_task *t = &ex->tasks[i];
-        sqlite3_stmt *s = stmt_get(st, S_INS_TASK);
-        sqlite3_bind_int64(s, 1, doc_id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        sqlite3_stmt *s = stmt_child(st, S_INS_TASK, doc_id, i);
         bind_text(s, 3, t->id ? t->id : "");
         bind_text(s, 4, t->origin);
         bind_text(s, 5, t->ordinal);
@@ -603,9 +649,7 @@ put_targets(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
 {
     for (size_t i = 0; i < ex->ntargets; i++) {
         const struct px_target *t = &ex->targets[i];
-        sqlite3_stmt *s = stmt_get(st, S_INS_TARGET);
-        sqlite3_bind_int64(s, 1, doc_id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        sqlite3_stmt *s = stmt_child(st, S_INS_TARGET, doc_id, i);
         bind_text(s, 3, t->task);
         bind_text(s, 4, t->metric ? t->metric : "");
         bind_text(s, 5, t->cmp);
@@ -672,9 +716,7 @@ drop_old_version(struct px_store *st, const struct px_doc *doc, int *found, stru
     *found = rc == SQLITE_ROW;
     if (!*found)
         return 0;
-    s = stmt_get(st, S_DEL_DOC);
-    sqlite3_bind_int64(s, 1, old);
-    return run(st, s, dg, "cannot replace the old version");
+    return run(st, stmt_for(st, S_DEL_DOC, old), dg, "cannot replace the old version");
 }
 
 static int
@@ -730,8 +772,7 @@ static int
 update_document(struct px_store *st, int64_t doc_id, const struct px_docinfo *info,
                 struct px_diag *dg)
 {
-    sqlite3_stmt *s = stmt_get(st, S_UPD_DOC);
-    sqlite3_bind_int64(s, 1, doc_id);
+    sqlite3_stmt *s = stmt_for(st, S_UPD_DOC, doc_id);
     bind_text(s, 2, info->kind);
     bind_text(s, 3, info->number);
     bind_text(s, 4, info->issuer);
@@ -747,12 +788,9 @@ replace_all(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
 {
     static const enum stmt_id drops[] = {S_DEL_IMPL, S_DEL_FACTS, S_DEL_AGENCIES, S_DEL_TASKS,
                                          S_DEL_TARGETS};
-    for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++) {
-        sqlite3_stmt *s = stmt_get(st, drops[i]);
-        sqlite3_bind_int64(s, 1, doc_id);
-        if (run(st, s, dg, "cannot drop old records") < 0)
+    for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
+        if (run(st, stmt_for(st, drops[i], doc_id), dg, "cannot drop old records") < 0)
             return -1;
-    }
     if (update_document(st, doc_id, &ex->info, dg) < 0 ||
         put_facts(st, doc_id, &ex->info, dg) < 0 || put_tasks(st, doc_id, ex, dg) < 0 ||
         put_targets(st, doc_id, ex, dg) < 0)
@@ -771,14 +809,12 @@ px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px
 
 /* ---- reading back ------------------------------------------------------------------------ */
 
-/* Column text as an arena copy, or NULL for SQL NULL. */
-static char *
-col_str(sqlite3_stmt *s, int i, struct px_arena *a)
+/* End a read of rows: 0 when they ran out, else the failure reported. */
+static int
+read_end(struct px_store *st, sqlite3_stmt *s, int rc, struct px_diag *dg, const char *what)
 {
-    const unsigned char *v = sqlite3_column_text(s, i);
-    if (!v)
-        return NULL;
-    return px_arena_strndup(a, (const char *)v, (size_t)sqlite3_column_bytes(s, i));
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, what);
 }
 
 static void
@@ -788,15 +824,6 @@ col_date(sqlite3_stmt *s, int i, char out[11])
     out[0] = '\0';
     if (v && sqlite3_column_bytes(s, i) == 10)
         memcpy(out, v, 11);
-}
-
-static struct px_span
-col_span(sqlite3_stmt *s, int first)
-{
-    struct px_span sp = {(uint32_t)sqlite3_column_int64(s, first),
-                         (uint64_t)sqlite3_column_int64(s, first + 1),
-                         (uint64_t)sqlite3_column_int64(s, first + 2)};
-    return sp;
 }
 
 /* The fixed vocabularies come back as the same static strings extraction uses. */
@@ -830,8 +857,7 @@ static int
 load_docinfo(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_docinfo *info,
              struct px_diag *dg)
 {
-    sqlite3_stmt *s = stmt_get(st, S_GET_DOC);
-    sqlite3_bind_int64(s, 1, doc_id);
+    sqlite3_stmt *s = stmt_for(st, S_GET_DOC, doc_id);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(s);
@@ -839,79 +865,74 @@ load_docinfo(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_
                    ? px_error(dg, "database '%s': no document %lld", st->path, (long long)doc_id)
                    : db_fail(st, dg, "cannot read a document");
     }
-    const char *kind = col_str(s, 0, a);
+    const char *kind = px_sql_col_str(s, 0, a);
     info->kind = kind ? kind : "other";
-    info->number = col_str(s, 1, a);
-    info->issuer = col_str(s, 2, a);
-    info->province = col_str(s, 3, a);
+    info->number = px_sql_col_str(s, 1, a);
+    info->issuer = px_sql_col_str(s, 2, a);
+    info->province = px_sql_col_str(s, 3, a);
     col_date(s, 4, info->issued);
     info->year = sqlite3_column_int(s, 5);
     sqlite3_reset(s);
 
-    s = stmt_get(st, S_GET_IMPL);
-    sqlite3_bind_int64(s, 1, doc_id);
+    s = stmt_for(st, S_GET_IMPL, doc_id);
     info->implements.present = 1;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        strlist_push(a, &info->implements, col_str(s, 0, a));
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read a document's implements");
+        strlist_push(a, &info->implements, px_sql_col_str(s, 0, a));
+    return read_end(st, s, rc, dg, "cannot read a document's implements");
 }
 
 static int
 load_facts(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_docinfo *info,
            struct px_diag *dg)
 {
-    sqlite3_stmt *s = stmt_get(st, S_GET_FACTS);
-    sqlite3_bind_int64(s, 1, doc_id);
+    sqlite3_stmt *s = stmt_for(st, S_GET_FACTS, doc_id);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *field = (const char *)sqlite3_column_text(s, 0);
         for (int f = 0; field && f < PX_FACT_COUNT; f++)
             if (!strcmp(field, fact_names[f])) {
-                info->prov[f].rule = col_str(s, 1, a);
-                info->prov[f].span = col_span(s, 2);
+                info->prov[f].rule = px_sql_col_str(s, 1, a);
+                info->prov[f].span = px_sql_col_span(s, 2);
             }
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read provenance");
+    return read_end(st, s, rc, dg, "cannot read provenance");
 }
 
 static int
 load_agencies(struct px_store *st, int64_t task_id, struct px_arena *a, struct px_task *t,
               struct px_diag *dg)
 {
-    sqlite3_stmt *s = stmt_get(st, S_GET_AGENCIES);
-    sqlite3_bind_int64(s, 1, task_id);
+    sqlite3_stmt *s = stmt_for(st, S_GET_AGENCIES, task_id);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *role = (const char *)sqlite3_column_text(s, 0);
-        strlist_push(a, role && !strcmp(role, "lead") ? &t->leads : &t->partners, col_str(s, 1, a));
+        strlist_push(a, role && !strcmp(role, "lead") ? &t->leads : &t->partners,
+                     px_sql_col_str(s, 1, a));
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read a task's agencies");
+    return read_end(st, s, rc, dg, "cannot read a task's agencies");
 }
 
 static void
 read_task_row(sqlite3_stmt *s, struct px_arena *a, struct px_task *t)
 {
-    t->id = col_str(s, 1, a);
-    t->origin = col_str(s, 2, a);
-    t->ordinal = col_str(s, 3, a);
-    t->text = col_str(s, 4, a);
-    t->product = col_str(s, 5, a);
-    t->section = col_str(s, 6, a);
+    t->id = px_sql_col_str(s, 1, a);
+    t->origin = px_sql_col_str(s, 2, a);
+    t->ordinal = px_sql_col_str(s, 3, a);
+    t->text = px_sql_col_str(s, 4, a);
+    t->product = px_sql_col_str(s, 5, a);
+    t->section = px_sql_col_str(s, 6, a);
     struct px_deadline *d = &t->deadline;
     d->present = sqlite3_column_int(s, 7);
-    d->raw = col_str(s, 8, a);
+    d->raw = px_sql_col_str(s, 8, a);
     d->kind = deadline_kind_from_name((const char *)sqlite3_column_text(s, 9));
     col_date(s, 10, d->start);
     col_date(s, 11, d->end);
     d->every = every_name((const char *)sqlite3_column_text(s, 12));
-    d->rule = col_str(s, 13, a);
+    d->rule = px_sql_col_str(s, 13, a);
     t->leads.present = sqlite3_column_int(s, 14);
     t->partners.present = sqlite3_column_int(s, 15);
-    t->prov.rule = col_str(s, 16, a);
-    t->prov.span = col_span(s, 17);
+    t->prov.rule = px_sql_col_str(s, 16, a);
+    t->prov.span = px_sql_col_span(s, 17);
 }
 
 /* Tasks first in a list of (row id, task), then agencies: the task cursor stays simple. */
@@ -919,8 +940,7 @@ static int
 load_tasks(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_extraction *ex,
            struct px_diag *dg)
 {
-    sqlite3_stmt *s = stmt_get(st, S_GET_TASKS);
-    sqlite3_bind_int64(s, 1, doc_id);
+    sqlite3_stmt *s = stmt_for(st, S_GET_TASKS, doc_id);
     int64_t *ids = NULL; /* ids[i]: the row of ex->tasks[i] */
     size_t n = 0, cap = 0;
     int rc;
@@ -936,9 +956,8 @@ load_tasks(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_ex
         ids[n++] = sqlite3_column_int64(s, 0);
         read_task_row(s, a, t);
     }
-    sqlite3_reset(s);
     ex->ntasks = n;
-    int ret = rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read tasks");
+    int ret = read_end(st, s, rc, dg, "cannot read tasks");
     for (size_t i = 0; ret == 0 && i < n; i++)
         ret = load_agencies(st, ids[i], a, &ex->tasks[i], dg);
     free(ids);
@@ -949,8 +968,7 @@ static int
 load_targets(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_extraction *ex,
              struct px_diag *dg)
 {
-    sqlite3_stmt *s = stmt_get(st, S_GET_TARGETS);
-    sqlite3_bind_int64(s, 1, doc_id);
+    sqlite3_stmt *s = stmt_for(st, S_GET_TARGETS, doc_id);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -960,19 +978,18 @@ load_targets(struct px_store *st, int64_t doc_id, struct px_arena *a, struct px_
         }
         struct px_target *t = &ex->targets[ex->ntargets++];
         memset(t, 0, sizeof *t);
-        t->task = col_str(s, 0, a);
-        t->metric = col_str(s, 1, a);
-        t->cmp = col_str(s, 2, a);
+        t->task = px_sql_col_str(s, 0, a);
+        t->metric = px_sql_col_str(s, 1, a);
+        t->cmp = px_sql_col_str(s, 2, a);
         t->value = sqlite3_column_double(s, 3);
         t->has_value2 = sqlite3_column_type(s, 4) != SQLITE_NULL;
         t->value2 = sqlite3_column_double(s, 4);
-        t->unit = col_str(s, 5, a);
-        t->raw = col_str(s, 6, a);
-        t->prov.rule = col_str(s, 7, a);
-        t->prov.span = col_span(s, 8);
+        t->unit = px_sql_col_str(s, 5, a);
+        t->raw = px_sql_col_str(s, 6, a);
+        t->prov.rule = px_sql_col_str(s, 7, a);
+        t->prov.span = px_sql_col_span(s, 8);
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : db_fail(st, dg, "cannot read targets");
+    return read_end(st, s, rc, dg, "cannot read targets");
 }
 
 int
@@ -1000,17 +1017,17 @@ static void
 read_doc_row(sqlite3_stmt *s, struct px_arena *a, struct px_store_doc *d)
 {
     d->id = sqlite3_column_int64(s, 0);
-    d->key = col_str(s, 1, a);
-    d->path = col_str(s, 2, a);
-    d->sha256 = col_str(s, 3, a);
-    d->format = col_str(s, 4, a);
-    d->ingested_at = col_str(s, 5, a);
+    d->key = px_sql_col_str(s, 1, a);
+    d->path = px_sql_col_str(s, 2, a);
+    d->sha256 = px_sql_col_str(s, 3, a);
+    d->format = px_sql_col_str(s, 4, a);
+    d->ingested_at = px_sql_col_str(s, 5, a);
     d->size = sqlite3_column_int64(s, 6);
     d->is_baseline = sqlite3_column_int(s, 7);
-    d->baseline_for = col_str(s, 8, a);
-    d->kind = col_str(s, 9, a);
-    d->number = col_str(s, 10, a);
-    d->province = col_str(s, 11, a);
+    d->baseline_for = px_sql_col_str(s, 8, a);
+    d->kind = px_sql_col_str(s, 9, a);
+    d->number = px_sql_col_str(s, 10, a);
+    d->province = px_sql_col_str(s, 11, a);
     d->ntasks = (size_t)sqlite3_column_int64(s, 12);
     d->ntargets = (size_t)sqlite3_column_int64(s, 13);
 }
