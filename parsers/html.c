@@ -192,7 +192,7 @@ locate(struct walker *w, const xmlNode *n)
     }
     size_t count = ++w->tags[k].n;
     struct px_buf b = PX_BUF_INIT;
-    px_buf_printf(&b, "%s[%zu]", (const char *)n->name, count);
+    html_buf_step(&b, (const char *)n->name, count);
     char *s = px_arena_strndup(&w->c.doc->arena, b.ptr, b.len);
     px_buf_release(&b);
     return s;

@@ -33,6 +33,8 @@ struct html_style {
 void html_acc_text(struct html_acc *a, const char *s, const struct html_style *st);
 void html_acc_newline(struct html_acc *a);
 void html_acc_reset(struct html_acc *a);
+/* Append the locator step "name[n]" to b (what "%s[%zu]" prints, without printf). */
+void html_buf_step(struct px_buf *b, const char *name, size_t n);
 
 /* Iterative pre-order walk (no recursion: a 10,000-deep tree costs no stack). */
 struct html_walk_ops {

@@ -141,7 +141,8 @@ cell_locator(struct html_ctx *c, struct row_path *rp, const xmlNode *td)
     int th = html_is(td, "th");
     size_t n = th ? ++rp->nth : ++rp->ntd;
     size_t len = rp->path.len;
-    px_buf_printf(&rp->path, "/%s[%zu]", th ? "th" : "td", n);
+    px_buf_putc(&rp->path, '/');
+    html_buf_step(&rp->path, th ? "th" : "td", n);
     char *s = px_arena_strndup(&c->doc->arena, rp->path.ptr, rp->path.len);
     px_buf_truncate(&rp->path, len);
     return s;
@@ -204,8 +205,13 @@ static void
 row_path_set(struct row_path *rp, size_t table_no, const char *group, size_t n)
 {
     px_buf_clear(&rp->path);
-    px_buf_printf(&rp->path, "table[%zu]/%s%str[%zu]", table_no, group ? group : "",
-                  group ? "/" : "", n);
+    html_buf_step(&rp->path, "table", table_no);
+    px_buf_putc(&rp->path, '/');
+    if (group) {
+        px_buf_puts(&rp->path, group);
+        px_buf_putc(&rp->path, '/');
+    }
+    html_buf_step(&rp->path, "tr", n);
     rp->ntd = rp->nth = 0;
 }
 

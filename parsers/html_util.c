@@ -29,10 +29,47 @@ count_style(struct html_acc *a, unsigned char c, const struct html_style *st)
         a->italic++;
 }
 
+/* Bytes html_acc_text() copies as they are outside <pre> and <sup>: not space, not NUL. */
+static size_t
+plain_run(const unsigned char *p)
+{
+    size_t k = 0;
+    while (p[k] && !is_html_space(p[k]))
+        k++;
+    return k;
+}
+
 void
 html_acc_text(struct html_acc *a, const char *s, const struct html_style *st)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    if (st->pre == 0 && st->sup == 0) {
+        /* The common case, a run at a time: same output as the loop below. */
+        while (*p) {
+            if (is_html_space(*p)) {
+                a->space = 1;
+                p++;
+                continue;
+            }
+            size_t k = plain_run(p);
+            if (a->space && a->buf.len > 0 && a->buf.ptr[a->buf.len - 1] != '\n')
+                px_buf_putc(&a->buf, ' ');
+            a->space = 0;
+            size_t chars = 0;
+            for (size_t i = 0; i < k; i++)
+                chars += (p[i] & 0xC0) != 0x80;
+            if (st->bold > 0)
+                a->bold += chars;
+            else
+                a->plain += chars;
+            if (st->italic > 0)
+                a->italic += chars;
+            px_buf_put(&a->buf, p, k);
+            p += k;
+        }
+        return;
+    }
+    for (; *p; p++) {
         unsigned char c = *p;
         if (st->pre > 0 && c == '\n') {
             px_buf_putc(&a->buf, '\n');
@@ -54,6 +91,21 @@ html_acc_text(struct html_acc *a, const char *s, const struct html_style *st)
         else
             px_buf_putc(&a->buf, (char)c);
     }
+}
+
+void
+html_buf_step(struct px_buf *b, const char *name, size_t n)
+{
+    char digits[24];
+    size_t k = sizeof digits;
+    do {
+        digits[--k] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    px_buf_puts(b, name);
+    px_buf_putc(b, '[');
+    px_buf_put(b, digits + k, sizeof digits - k);
+    px_buf_putc(b, ']');
 }
 
 void
@@ -94,10 +146,22 @@ html_walk(xmlNode *root, const struct html_walk_ops *ops, void *ctx)
     }
 }
 
+/* First letters differ (ASCII case-insensitively): the names differ, without a call. */
+static int
+first_differs(const xmlChar *a, const char *b)
+{
+    unsigned char x = a[0], y = (unsigned char)b[0];
+    if (x >= 'A' && x <= 'Z')
+        x = (unsigned char)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z')
+        y = (unsigned char)(y - 'A' + 'a');
+    return x != y;
+}
+
 int
 html_is(const xmlNode *n, const char *name)
 {
-    return n && n->type == XML_ELEMENT_NODE && n->name &&
+    return n && n->type == XML_ELEMENT_NODE && n->name && !first_differs(n->name, name) &&
            xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
 }
 
@@ -107,7 +171,8 @@ name_in(const xmlNode *n, const char *const *names, size_t count)
     if (!n || n->type != XML_ELEMENT_NODE || !n->name)
         return 0;
     for (size_t k = 0; k < count; k++)
-        if (xmlStrcasecmp(n->name, (const xmlChar *)names[k]) == 0)
+        if (!first_differs(n->name, names[k]) &&
+            xmlStrcasecmp(n->name, (const xmlChar *)names[k]) == 0)
             return 1;
     return 0;
 }
@@ -170,22 +235,43 @@ css_italic(const char *style)
     return v && strncmp(v, "italic", 6) == 0;
 }
 
+/*
+ * Value of attribute name of n without a copy when it is one text node (as
+ * the HTML parser makes it); otherwise the copy xmlGetProp() makes, left in
+ * *owned for the caller to xmlFree(). NULL when absent, as xmlGetProp()
+ * (an HTML document's DTD declares no attribute defaults).
+ */
+static const char *
+attr_peek(const xmlNode *n, const char *name, xmlChar **owned)
+{
+    *owned = NULL;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (a->type != XML_ATTRIBUTE_NODE || a->ns || !xmlStrEqual(a->name, (const xmlChar *)name))
+            continue;
+        const xmlNode *c = a->children;
+        if (c && !c->next && (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+            c->content)
+            return (const char *)c->content;
+        *owned = xmlGetProp(n, (const xmlChar *)name);
+        return (const char *)*owned;
+    }
+    return NULL;
+}
+
 /* References to a footnote inside the text: LibreOffice, Word and pandoc spellings. */
 static int
 is_note_ref(const xmlNode *n)
 {
     if (!html_is(n, "a"))
         return 0;
-    xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
-    xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
-    int yes = (cls && (strstr((const char *)cls, "sdfootnoteanc") ||
-                       strstr((const char *)cls, "footnote-ref"))) ||
-              (href &&
-               (strncmp((const char *)href, "#_ftn", 5) == 0 ||
-                strncmp((const char *)href, "#_edn", 5) == 0) &&
-               strncmp((const char *)href + 5, "ref", 3) != 0);
-    xmlFree(cls);
-    xmlFree(href);
+    xmlChar *cls_owned, *href_owned;
+    const char *cls = attr_peek(n, "class", &cls_owned);
+    const char *href = attr_peek(n, "href", &href_owned);
+    int yes = (cls && (strstr(cls, "sdfootnoteanc") || strstr(cls, "footnote-ref"))) ||
+              (href && (strncmp(href, "#_ftn", 5) == 0 || strncmp(href, "#_edn", 5) == 0) &&
+               strncmp(href + 5, "ref", 3) != 0);
+    xmlFree(cls_owned);
+    xmlFree(href_owned);
     return yes;
 }
 
@@ -200,27 +286,31 @@ html_style_update(struct html_style *st, const xmlNode *n, int sign)
         st->sup += sign;
     else if (html_is(n, "pre"))
         st->pre += sign;
-    xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
+    if (!n->properties)
+        return; /* no style attribute, and xmlGetProp() would find none */
+    xmlChar *owned;
+    const char *style = attr_peek(n, "style", &owned);
     if (style) {
-        if (css_bold((const char *)style))
+        if (css_bold(style))
             st->bold += sign;
-        if (css_italic((const char *)style))
+        if (css_italic(style))
             st->italic += sign;
-        xmlFree(style);
     }
+    xmlFree(owned);
 }
 
 long
 html_attr_long(const xmlNode *n, const char *name, long def, long lo, long hi)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    xmlChar *owned;
+    const char *v = attr_peek(n, name, &owned);
     if (!v)
         return def;
     char *end;
-    long x = strtol((const char *)v, &end, 10);
-    if (end == (char *)v)
+    long x = strtol(v, &end, 10);
+    if (end == v)
         x = def;
-    xmlFree(v);
+    xmlFree(owned);
     return x < lo ? lo : x > hi ? hi : x;
 }
 

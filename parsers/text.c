@@ -295,6 +295,40 @@ is_caps_range(const char *t, size_t a, size_t b)
 }
 
 /*
+ * Does the text line a..b start like a labelled field: a short label (a capital
+ * letter, then at most LABEL_MAX_WORDS words of letters) and a colon, as in
+ * "Đơn vị phối hợp: ..." or "Thời gian thực hiện: ..."? Such a line opens a
+ * block of its own, never the rest of a line cut by a hard wrap.
+ */
+static int
+labelled_field(const char *s, size_t a, size_t b)
+{
+    enum { LABEL_MAX_WORDS = 6 };
+    const uint8_t *u = (const uint8_t *)s;
+    int32_t i = (int32_t)a, n = (int32_t)b;
+    int words = 0, in_word = 0, first = 1;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(u, i, n, c);
+        if (c < 0)
+            return 0;
+        if (c == ':')
+            return words > 0 && !first && (i >= n || u[i] == ' ' || u[i] == '\t');
+        if (c == ' ') {
+            in_word = 0;
+            continue;
+        }
+        if (!u_isalpha(c) || (first && !u_isupper(c)))
+            return 0;
+        first = 0;
+        if (!in_word && ++words > LABEL_MAX_WORDS)
+            return 0;
+        in_word = 1;
+    }
+    return 0;
+}
+
+/*
  * Does the text line a..b look cut by a hard wrap (a PDF converter that keeps
  * the page's line breaks)? Long, not ending a sentence or a clause, not a
  * line of side-by-side columns and not a title in capitals.
@@ -351,7 +385,8 @@ text_line(struct text_parser *tp, const struct line *ln)
         else if (!blank && tp->n > 0 && !tp->p[tp->n - 1].table && tp->p[tp->n - 1].bold_open)
             into = &tp->p[tp->n - 1];
         else if (wrap_before && tp->n > 0 && !tp->p[tp->n - 1].table &&
-                 !tp->p[tp->n - 1].md_level && !is_caps_range(tp->src, a, b))
+                 !tp->p[tp->n - 1].md_level && !is_caps_range(tp->src, a, b) &&
+                 !labelled_field(tp->src, a, b))
             into = &tp->p[tp->n - 1]; /* the line after a hard wrap goes on */
         if (into) {
             append_line(tp, into, ln, a, b);

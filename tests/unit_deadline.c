@@ -164,6 +164,8 @@ static const struct dcase cases[] = {
     {"6 tháng/lần và đột xuất", 0, "recurring", "", "", "half"},
     {"Theo lộ trình của Bộ Giáo dục và Đào tạo", 0, "as_required", "", "", ""},
     {"Hằng năm", 0, "recurring", "", "", "year"},
+    {"Hằng tuần", 0, "recurring", "", "", ""},
+    {"Hàng tuần", 0, "recurring", "", "", ""},
     {"Định kỳ", 0, "recurring", "", "", ""},
     {"Định kỳ quý, 6 tháng, năm", 0, "recurring", "", "", "quarter"},
     {"Định kỳ 06 tháng", 0, "recurring", "", "", "half"},

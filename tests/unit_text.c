@@ -563,6 +563,28 @@ TEST(hard_wrapped_lines)
     release(&p);
 }
 
+TEST(labelled_fields_are_not_wrapped)
+{
+    static const char src[] =
+        "1. Rà soát, đánh giá thủ tục hành chính thuộc phạm vi quản lý của Sở Nội vụ\n"
+        "Đơn vị chủ trì: Phòng Tổ chức - Biên chế và Tổ chức phi chính phủ của Sở\n"
+        "Đơn vị phối hợp: Văn phòng Sở, Thanh tra Sở, các phòng chuyên môn thuộc Sở\n"
+        "Thời gian thực hiện: Trước ngày 15/7/2026, báo cáo kết quả về Giám đốc Sở\n"
+        "Sản phẩm: Báo cáo kết quả rà soát\n";
+    struct parsed p;
+    parse_bytes(&p, "label.txt", src, sizeof src - 1);
+    CHECK_INT(p.rc, 0);
+    CHECK_INT(p.doc.nblocks, 5);
+    if (p.doc.nblocks == 5) {
+        CHECK_STR(p.doc.blocks[1].text,
+                  "Đơn vị chủ trì: Phòng Tổ chức - Biên chế và Tổ chức phi chính phủ của Sở");
+        CHECK_STR(p.doc.blocks[3].text,
+                  "Thời gian thực hiện: Trước ngày 15/7/2026, báo cáo kết quả về Giám đốc Sở");
+        CHECK_STR(p.doc.blocks[4].text, "Sản phẩm: Báo cáo kết quả rà soát");
+    }
+    release(&p);
+}
+
 int
 main(void)
 {
@@ -580,5 +602,6 @@ main(void)
     RUN(page_number_lines);
     RUN(space_aligned_table);
     RUN(hard_wrapped_lines);
+    RUN(labelled_fields_are_not_wrapped);
     return DONE();
 }
