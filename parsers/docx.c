@@ -29,6 +29,7 @@
  * name `file.docx:word/document.xml:p<N>`.
  */
 #include "docx_internal.h"
+#include "headerwords.h"
 #include "numbering.h"
 
 #include <pthread.h>
@@ -52,7 +53,6 @@
 /* Tables wider than this are not plans; it bounds the merge bookkeeping. */
 #define MAX_COLS 256
 /* Header cells are short labels ("Cơ quan chủ trì"). */
-#define HEADER_CELL_MAX 80
 
 /* ---------------------------------------------------------------- state -- */
 
@@ -526,47 +526,6 @@ cell_end(struct dx *x)
     }
 }
 
-/* Header labels of plan tables, case-folded. */
-static const char *const header_words[] = {
-    "tt",       "stt",         "số tt",    "số thứ tự", "nhiệm vụ", "nội dung",     "chủ trì",
-    "phối hợp", "cơ quan",     "đơn vị",   "thời gian", "thời hạn", "sản phẩm",     "kết quả",
-    "ghi chú",  "trách nhiệm", "lộ trình", "tiến độ",   "kinh phí", "tên nhiệm vụ", "hoàn thành",
-};
-
-static size_t
-fold(const char *s, size_t len, char *out, size_t cap)
-{
-    int32_t i = 0, n = (int32_t)len, o = 0, ocap = (int32_t)cap;
-    while (i < n) {
-        UChar32 c;
-        U8_NEXT(s, i, n, c);
-        if (c < 0)
-            continue;
-        c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
-        if (o + U8_LENGTH(c) > ocap)
-            break;
-        UBool err = 0;
-        U8_APPEND(out, o, ocap, c, err);
-        if (err)
-            break;
-    }
-    return (size_t)o;
-}
-
-static int
-header_cell(const char *text)
-{
-    char f[4 * HEADER_CELL_MAX];
-    size_t n = fold(text, strlen(text), f, sizeof f);
-    for (size_t i = 0; i < sizeof header_words / sizeof header_words[0]; i++) {
-        size_t k = strlen(header_words[i]);
-        if (n >= k && memcmp(f, header_words[i], k) == 0 &&
-            (n == k || f[k] == ' ' || f[k] == '/' || f[k] == ',' || f[k] == '\n' || f[k] == '('))
-            return 1;
-    }
-    return 0;
-}
-
 /* A row of short header labels (at least half of its non-empty cells). */
 static int
 header_row(const struct px_row *row)
@@ -576,10 +535,10 @@ header_row(const struct px_row *row)
         size_t n = strlen(row->cells[i].text);
         if (n == 0)
             continue;
-        if (n > HEADER_CELL_MAX)
+        if (n > PX_HEADER_CELL_MAX)
             return 0;
         filled++;
-        labels += (size_t)header_cell(row->cells[i].text);
+        labels += (size_t)px_header_cell(row->cells[i].text, n);
     }
     return filled > 0 && labels > 0 && labels * 2 >= filled;
 }

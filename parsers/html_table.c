@@ -12,6 +12,7 @@
  * span keep the origin's locator, as they keep its span; padding slots at
  * a row's end have none.
  */
+#include "headerwords.h"
 #include "html_internal.h"
 
 #include <stdio.h>
@@ -26,7 +27,6 @@
 /* HTML's own limit on rowspan. */
 #define MAX_ROWSPAN 65534
 /* A header cell is a few words; longer text is data. */
-#define HEADER_CELL_MAX 80
 /* Header rows come first: a two- or three-row header at most. */
 #define HEADER_ROWS_MAX 3
 
@@ -258,41 +258,13 @@ build_rows(struct html_ctx *c, struct px_table *t, xmlNode *table, struct pendin
     px_buf_release(&w.acc.buf);
 }
 
-/* Lower-case UTF-8 into out (ICU code point mapping); out must hold 4 * len + 1 bytes. */
-static void
-lower_utf8(const char *s, size_t len, char *out, size_t cap)
-{
-    size_t i = 0, o = 0;
-    while (i < len) {
-        UChar32 cp;
-        U8_NEXT(s, i, len, cp);
-        if (cp < 0)
-            continue;
-        UBool err = 0;
-        U8_APPEND((uint8_t *)out, o, cap - 1, u_tolower(cp), err);
-        if (err)
-            break;
-    }
-    out[o] = '\0';
-}
-
+/* A label: short, no figures, opening with a header word. */
 static int
 is_header_text(const char *s)
 {
-    static const char *const words[] = {
-        "tt",       "nội dung",   "nhiệm vụ", "cơ quan", "chủ trì",   "phối hợp",    "thời gian",
-        "thời hạn", "sản phẩm",   "kết quả",  "ghi chú", "đơn vị",    "trách nhiệm", "tiến độ",
-        "lộ trình", "hoàn thành", "chỉ tiêu", "dự kiến", "hình thức",
-    };
     size_t len = strlen(s);
-    if (len == 0 || len > HEADER_CELL_MAX || strpbrk(s, "0123456789"))
-        return 0;
-    char low[4 * HEADER_CELL_MAX + 1];
-    lower_utf8(s, len, low, sizeof low);
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (strstr(low, words[k]))
-            return 1;
-    return 0;
+    return len > 0 && len <= PX_HEADER_CELL_MAX && !strpbrk(s, "0123456789") &&
+           px_header_cell(s, len);
 }
 
 /* A row of header words ("TT | Nội dung | Cơ quan chủ trì …"), two filled cells at least. */

@@ -11,11 +11,11 @@
 #include "parse.h"
 
 #include "../pipeline/encoding.h"
+#include "headerwords.h"
 #include "inline.h"
 #include "numbering.h"
 
 #include <unicode/uchar.h>
-#include <unicode/ucasemap.h>
 #include <unicode/utf8.h>
 
 #include <stdio.h>
@@ -32,14 +32,6 @@
 /* A page ends with a few footnotes at most; looking further back past them would be
  * quadratic on hostile input. */
 #define FOOTNOTE_LOOKBACK 16
-
-/* Words that open a header cell of an assignment table (compared case-folded, as
- * prefixes: "phối hợ" also takes the OCR slip that drops the last letter). */
-static const char *const header_words[] = {
-    "tt",      "stt",       "số tt",       "nhiệm vụ", "nội dung", "chủ trì",
-    "phối hợ", "thời gian", "thời hạn",    "sản phẩm", "kết quả",  "cơ quan",
-    "đơn vị",  "ghi chú",   "trách nhiệm", "tiến độ",  "lộ trình", "kinh phí",
-};
 
 struct line {
     size_t start, end; /* content without the line break (and without a final '\r') */
@@ -88,7 +80,6 @@ struct text_parser {
     int table_sep_seen;     /* a pipe separator line was seen in the open table */
     int table_data_seen;    /* a data row was seen in the open table */
     struct px_inline scratch;
-    UCaseMap *fold;
     int wrap_open; /* the last text line was cut by a hard wrap: the next line may go on */
     struct layout lay;
 };
@@ -429,26 +420,6 @@ count_tab_fields(const char *s, size_t a, size_t b)
     return n;
 }
 
-/* Does the cell open with a header word? Case-folded with ICU, so "NHIỆM VỤ" counts too. */
-static int
-is_header_cell(struct text_parser *tp, const char *t, size_t len)
-{
-    char folded[96];
-    UErrorCode err = U_ZERO_ERROR;
-    int32_t n = ucasemap_utf8FoldCase(tp->fold, folded, (int32_t)sizeof folded, t,
-                                      (int32_t)(len > 64 ? 64 : len), &err);
-    if (U_FAILURE(err) && err != U_BUFFER_OVERFLOW_ERROR)
-        return 0;
-    if (n > (int32_t)sizeof folded)
-        n = (int32_t)sizeof folded;
-    for (size_t k = 0; k < sizeof header_words / sizeof header_words[0]; k++) {
-        size_t w = strlen(header_words[k]);
-        if ((size_t)n >= w && memcmp(folded, header_words[k], w) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* A header row: at least half of its non-empty cells open with a header word. */
 static int
 is_header_row(struct text_parser *tp, const struct px_row *r)
@@ -459,7 +430,7 @@ is_header_row(struct text_parser *tp, const struct px_row *r)
         if (!*t)
             continue;
         filled++;
-        words += is_header_cell(tp, t, strlen(t));
+        words += px_header_cell(t, strlen(t));
     }
     return filled > 0 && words * 2 >= filled;
 }
@@ -619,7 +590,7 @@ layout_header(struct text_parser *tp, const struct line *ln, struct piece *pc)
         return 0;
     size_t heads = 0;
     for (size_t k = 0; k < n; k++)
-        heads += is_header_cell(tp, s + pc[k].a, pc[k].b - pc[k].a);
+        heads += px_header_cell(s + pc[k].a, pc[k].b - pc[k].a);
     return heads >= LAYOUT_MIN_HEADS && heads * 3 >= n * 2 ? n : 0;
 }
 
@@ -1052,14 +1023,6 @@ px_parse_text(struct px_doc *doc, struct px_diag *dg)
     px_inline_init(&tp.scratch);
     for (size_t k = 0; k < LAYOUT_MAX_COLS; k++)
         px_inline_init(&tp.lay.cell[k]);
-    UErrorCode err = U_ZERO_ERROR;
-    tp.fold = ucasemap_open(NULL, 0, &err);
-    if (U_FAILURE(err)) {
-        px_inline_release(&tp.scratch);
-        for (size_t k = 0; k < LAYOUT_MAX_COLS; k++)
-            px_inline_release(&tp.lay.cell[k]);
-        return px_error(dg, "cannot open the ICU case map: %s", u_errorName(err));
-    }
     parse_lines(&tp);
     for (size_t k = 0; k < tp.n; k++) {
         emit_pending(&tp, &tp.p[k]);
@@ -1069,7 +1032,6 @@ px_parse_text(struct px_doc *doc, struct px_diag *dg)
     px_inline_release(&tp.scratch);
     for (size_t k = 0; k < LAYOUT_MAX_COLS; k++)
         px_inline_release(&tp.lay.cell[k]);
-    ucasemap_close(tp.fold);
     px_tables_merge_pages(doc);
     return 0;
 }
