@@ -124,18 +124,6 @@ text_namespace(xmlTextReaderPtr r)
     return ns && (strstr(ns, "wordprocessingml") || strstr(ns, "/math"));
 }
 
-static long
-attr_long(xmlTextReaderPtr r, const char *local, long dflt)
-{
-    char *v = px_docx_attr(r, local);
-    if (!v)
-        return dflt;
-    char *end;
-    long n = strtol(v, &end, 10);
-    xmlFree(v);
-    return end == v ? dflt : n;
-}
-
 static void
 put_utf8(struct px_buf *b, uint32_t c)
 {
@@ -409,7 +397,7 @@ run_element(struct dx *x, const char *name)
             x->fn_cap = x->fn_cap ? x->fn_cap * 2 : 8;
             x->fn_refs = px_xrealloc(x->fn_refs, x->fn_cap * sizeof *x->fn_refs);
         }
-        x->fn_refs[x->nfn_refs++] = attr_long(x->r, "id", -1);
+        x->fn_refs[x->nfn_refs++] = px_docx_attr_long(x->r, "id", -1);
     }
 }
 
@@ -437,12 +425,12 @@ para_property(struct dx *x, const char *name)
         x->p.style = px_docx_attr(x->r, "val");
     } else if (strcmp(name, "numId") == 0) {
         x->p.has_num = 1;
-        x->p.num_id = attr_long(x->r, "val", 0);
+        x->p.num_id = px_docx_attr_long(x->r, "val", 0);
     } else if (strcmp(name, "ilvl") == 0) {
-        long v = attr_long(x->r, "val", 0);
+        long v = px_docx_attr_long(x->r, "val", 0);
         x->p.ilvl = v < 0 ? 0 : v >= PX_DOCX_LEVELS ? PX_DOCX_LEVELS - 1 : (int)v;
     } else if (strcmp(name, "outlineLvl") == 0) {
-        x->p.outline = (int)attr_long(x->r, "val", -1);
+        x->p.outline = (int)px_docx_attr_long(x->r, "val", -1);
     }
 }
 
@@ -605,11 +593,11 @@ table_element(struct dx *x, const char *name)
         tb->row_header = !px_docx_val_is_off(v);
         xmlFree(v);
     } else if (strcmp(name, "gridBefore") == 0)
-        tb->grid_before = (int)attr_long(x->r, "val", 0);
+        tb->grid_before = (int)px_docx_attr_long(x->r, "val", 0);
     else if (strcmp(name, "gridAfter") == 0)
-        tb->grid_after = (int)attr_long(x->r, "val", 0);
+        tb->grid_after = (int)px_docx_attr_long(x->r, "val", 0);
     else if (strcmp(name, "gridSpan") == 0)
-        tb->span = (int)attr_long(x->r, "val", 1);
+        tb->span = (int)px_docx_attr_long(x->r, "val", 1);
     else if (strcmp(name, "vMerge") == 0) {
         char *v = px_docx_attr(x->r, "val");
         tb->vmerge = v && strcmp(v, "restart") == 0 ? 1 : 2;
@@ -794,7 +782,7 @@ read_footnotes(struct dx *x, struct fn_reader *fr, const char *xml, size_t len)
             char *t = px_docx_attr(r, "type");
             keep = !t || strcmp(t, "normal") == 0;
             xmlFree(t);
-            id = attr_long(r, "id", -1);
+            id = px_docx_attr_long(r, "id", -1);
             px_buf_clear(&x->p.text);
             x->p.line = (uint32_t)xmlTextReaderGetParserLineNumber(r);
         } else if (type == XML_READER_TYPE_ELEMENT && strcmp(name, "t") == 0) {

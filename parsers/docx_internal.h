@@ -135,6 +135,8 @@ xmlTextReaderPtr px_docx_reader_open(const char *xml, size_t len, const char *ur
                                      struct px_docx_xmlerr *err);
 /* Value of the attribute `local` in the element's own namespace (w:val...), or NULL; xmlFree it. */
 char *px_docx_attr(xmlTextReaderPtr r, const char *local);
+/* The same attribute as a whole number, or dflt when absent or not a number. */
+long px_docx_attr_long(xmlTextReaderPtr r, const char *local, long dflt);
 /* Non-zero when a w:val-like switch is off ("0", "false", "off", "none"). */
 int px_docx_val_is_off(const char *val);
 

@@ -72,8 +72,8 @@ px_docx_val_is_off(const char *val)
                    strcmp(val, "none") == 0);
 }
 
-static long
-attr_long(xmlTextReaderPtr r, const char *local, long dflt)
+long
+px_docx_attr_long(xmlTextReaderPtr r, const char *local, long dflt)
 {
     char *v = px_docx_attr(r, local);
     if (!v)
@@ -203,20 +203,20 @@ numbering_start(struct numbering_state *st, struct px_docx_defs *defs, struct px
                 xmlTextReaderPtr r, const char *name)
 {
     if (strcmp(name, "abstractNum") == 0) {
-        st->abs = add_abstract(defs, doc, attr_long(r, "abstractNumId", -1));
+        st->abs = add_abstract(defs, doc, px_docx_attr_long(r, "abstractNumId", -1));
         st->num = NULL;
     } else if (strcmp(name, "num") == 0) {
-        st->num = add_num(defs, doc, attr_long(r, "numId", -1));
+        st->num = add_num(defs, doc, px_docx_attr_long(r, "numId", -1));
         st->abs = NULL;
     } else if (strcmp(name, "abstractNumId") == 0 && st->num) {
-        st->num->abstract_id = attr_long(r, "val", -1);
+        st->num->abstract_id = px_docx_attr_long(r, "val", -1);
     } else if (strcmp(name, "lvlOverride") == 0 && st->num) {
-        st->override_lvl = clamp_level(attr_long(r, "ilvl", 0));
+        st->override_lvl = clamp_level(px_docx_attr_long(r, "ilvl", 0));
     } else if (strcmp(name, "startOverride") == 0 && st->num && st->override_lvl >= 0) {
-        long v = attr_long(r, "val", 1);
+        long v = px_docx_attr_long(r, "val", 1);
         st->num->restart[st->override_lvl] = v < 1 ? 1 : v > MAX_COUNTER ? MAX_COUNTER : (int)v;
     } else if (strcmp(name, "lvl") == 0) {
-        int i = clamp_level(attr_long(r, "ilvl", 0));
+        int i = clamp_level(px_docx_attr_long(r, "ilvl", 0));
         st->lvl = st->abs                            ? &st->abs->lvl[i]
                   : st->num && st->override_lvl >= 0 ? &st->num->lvl[i]
                                                      : NULL;
@@ -227,7 +227,7 @@ numbering_start(struct numbering_state *st, struct px_docx_defs *defs, struct px
             st->lvl->start = 1;
         }
     } else if (st->lvl && strcmp(name, "start") == 0) {
-        long v = attr_long(r, "val", 1);
+        long v = px_docx_attr_long(r, "val", 1);
         st->lvl->start = v < 0 ? 0 : v > MAX_COUNTER ? MAX_COUNTER : (int)v;
     } else if (st->lvl && strcmp(name, "numFmt") == 0) {
         char *v = px_docx_attr(r, "val");
@@ -353,12 +353,12 @@ styles_start(struct styles_state *st, struct px_docx_defs *defs, struct px_doc *
     } else if (strcmp(name, "basedOn") == 0) {
         s->based_on = attr_dup(doc, r, "val");
     } else if (strcmp(name, "outlineLvl") == 0) {
-        long v = attr_long(r, "val", 9);
+        long v = px_docx_attr_long(r, "val", 9);
         s->outline = v >= 0 && v < PX_DOCX_LEVELS ? (int)v : 9; /* 9: body text */
     } else if (strcmp(name, "numId") == 0) {
-        s->num_id = attr_long(r, "val", 0);
+        s->num_id = px_docx_attr_long(r, "val", 0);
     } else if (strcmp(name, "ilvl") == 0) {
-        s->ilvl = clamp_level(attr_long(r, "val", 0));
+        s->ilvl = clamp_level(px_docx_attr_long(r, "val", 0));
     } else if (strcmp(name, "rPr") == 0) {
         st->in_rpr = 1;
     } else if (st->in_rpr && strcmp(name, "b") == 0) {

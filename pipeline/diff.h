@@ -195,6 +195,10 @@ int px_diff_write(FILE *f, enum px_diff_format fmt, const struct px_baseline *bl
                   const struct px_plan_diff *pd, size_t n, struct px_diag *dg);
 
 /* One line per plan: counts per status, missing and weaker ids, task coverage. */
+/* One CSV field, always quoted (RFC 4180), then ',' or, when last, CRLF. Shared by
+ * the diff's and the report's CSV so both open the same way in Excel. */
+void px_csv_field(FILE *f, const char *s, int last);
+
 int px_diff_write_summary(FILE *f, const struct px_baseline *bl, const struct px_plan_diff *pd,
                           size_t n, struct px_diag *dg);
 

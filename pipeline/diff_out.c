@@ -291,8 +291,8 @@ write_jsonl(FILE *f, const struct px_baseline *bl, const struct px_plan_diff *pd
 
 /* ---- CSV and Markdown ---------------------------------------------------- */
 
-static void
-csv_field(FILE *f, const char *s, int last)
+void
+px_csv_field(FILE *f, const char *s, int last)
 {
     fputc('"', f);
     for (; s && *s; s++) {
@@ -326,7 +326,7 @@ write_rows(FILE *f, int md, const char *const *row, size_t ncols)
         if (md)
             md_field(f, row[c]);
         else
-            csv_field(f, row[c], c + 1 == ncols);
+            px_csv_field(f, row[c], c + 1 == ncols);
     }
     if (md)
         fputc('\n', f);

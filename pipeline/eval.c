@@ -732,6 +732,22 @@ cmp_cstr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Sort k heap strings and free the duplicates; returns how many stay. */
+static size_t
+sort_unique(char **s, size_t k)
+{
+    if (k)
+        qsort(s, k, sizeof *s, cmp_cstr);
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (w && !strcmp(s[w - 1], s[i]))
+            free(s[i]);
+        else
+            s[w++] = s[i];
+    }
+    return w;
+}
+
 /* Sorted distinct norm() of a list's items; None items become "\1" (they sort
  * first). */
 static char **
@@ -743,16 +759,7 @@ norm_set(const json_t *list, size_t *n)
         char *v = norm_json(get_item(list, i));
         s[i] = v ? v : px_xstrdup("\1");
     }
-    if (k)
-        qsort(s, k, sizeof *s, cmp_cstr);
-    size_t w = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (w && !strcmp(s[w - 1], s[i]))
-            free(s[i]);
-        else
-            s[w++] = s[i];
-    }
-    *n = w;
+    *n = sort_unique(s, k);
     return s;
 }
 
@@ -1124,16 +1131,7 @@ target_set(json_t **recs, size_t n, size_t *nout)
     for (size_t i = 0; i < n; i++)
         if (is_str(get(recs[i], "type"), "target"))
             s[k++] = target_key(recs[i]);
-    if (k)
-        qsort(s, k, sizeof *s, cmp_cstr);
-    size_t w = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (w && !strcmp(s[w - 1], s[i]))
-            free(s[i]);
-        else
-            s[w++] = s[i];
-    }
-    *nout = w;
+    *nout = sort_unique(s, k);
     return s;
 }
 

@@ -254,33 +254,21 @@ px_report_html(FILE *f, const struct px_baseline *bl, const struct px_plan_diff 
     return ferror(f) ? px_error(dg, "cannot write the html report") : 0;
 }
 
-static void
-csv_field(FILE *f, const char *s, int last)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputs(last ? "\"\r\n" : "\",", f);
-}
-
 int
 px_report_csv(FILE *f, const struct px_baseline *bl, const struct px_plan_diff *pd, size_t n,
               struct px_diag *dg)
 {
     struct px_buf b = PX_BUF_INIT, cell = PX_BUF_INIT;
     fputs("\xEF\xBB\xBF", f);
-    csv_field(f, "doc", 0);
-    csv_field(f, "province", 0);
+    px_csv_field(f, "doc", 0);
+    px_csv_field(f, "province", 0);
     for (size_t i = 0; i < bl->ntargets; i++)
-        csv_field(f, bl->targets[i].id, i + 1 == bl->ntargets);
+        px_csv_field(f, bl->targets[i].id, i + 1 == bl->ntargets);
     for (size_t i = 0; i < n; i++) {
         if (!pd[i].implements)
             continue;
-        csv_field(f, pd[i].doc, 0);
-        csv_field(f, pd[i].province, 0);
+        px_csv_field(f, pd[i].doc, 0);
+        px_csv_field(f, pd[i].province, 0);
         for (size_t k = 0; k < pd[i].ntargets && pd[i].targets[k].national; k++) {
             const struct px_target_row *r = &pd[i].targets[k];
             px_buf_clear(&cell);
@@ -288,7 +276,7 @@ px_report_csv(FILE *f, const struct px_baseline *bl, const struct px_plan_diff *
             if (r->plan)
                 px_buf_printf(&cell, " %s (line %u)", figure(&b, r->plan),
                               (unsigned)r->plan->prov.span.line);
-            csv_field(f, cell.ptr, k + 1 == bl->ntargets);
+            px_csv_field(f, cell.ptr, k + 1 == bl->ntargets);
         }
     }
     px_buf_release(&b);
