@@ -3,36 +3,55 @@
 
 #include "cli.h"
 
+#include "reextract.h"
 #include "reload.h"
 
+#include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "banned.h"
 
 static const struct cli_help_opt options[] = {
     {"--db FILE", "the database"},
     {"--rules DIR", "rule files (default: $PLANEX_RULES or the built-in rules)"},
-    {"-q, --quiet", "no summary"},
+    {"-j, --jobs N", "N worker threads reload and extract, one writer (default 1)"},
+    {"-q, --quiet", "no progress line and no summary"},
     {NULL, NULL},
 };
 
 const struct cli_help cmd_reextract_help = {
-    "planex reextract --db FILE [--rules DIR] [-q] [KEY...]",
+    "planex reextract --db FILE [--rules DIR] [-j N] [-q] [KEY...]",
     "Run extraction again on stored documents (all, or those named by doc key or\n"
     "key.format) from their stored blocks, without reading or parsing the source\n"
     "files, and replace their tasks, targets and document facts. Use it after a\n"
-    "rule edit: the result is what a fresh ingest with the same rules stores.\n",
+    "rule edit: the result is what a fresh ingest with the same rules stores.\n"
+    "Documents whose records come out the same are not written again; the\n"
+    "summary says how many changed.\n",
     options,
     "0 done, 2 usage error, 3 system failure",
 };
 
 static int
-parse_opts(int argc, char **argv, struct cli_opts *co)
+parse_opts(int argc, char **argv, struct cli_opts *co, int *jobs)
 {
-    if (cli_getopt(co, argc, argv) != -1)
-        return cli_usage_error("reextract", "unknown option or missing argument '%s'",
-                               argv[optind - 1]);
+    static const struct option longs[] = {
+        {"jobs", required_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    co->own = longs;
+    co->own_short = "j:";
+    int c;
+    while ((c = cli_getopt(co, argc, argv)) != -1) {
+        if (c != 'j')
+            return cli_usage_error("reextract", "unknown option or missing argument '%s'",
+                                   argv[optind - 1]);
+        *jobs = atoi(optarg);
+        if (*jobs < 1 || *jobs > 256)
+            return cli_usage_error("reextract", "bad number of jobs '%s'", optarg);
+    }
     if (!co->db)
         return cli_usage_error("reextract", "missing '--db FILE'");
     return 0;
@@ -40,70 +59,77 @@ parse_opts(int argc, char **argv, struct cli_opts *co)
 
 struct run {
     struct cli_store cs;
-    struct px_reload *rl;
-    struct cli_extractor ce;
-    size_t done, without_maps;
+    int64_t *ids; /* every document named, in order */
+    size_t n;
+    int show; /* progress line on a terminal */
 };
 
+/* Add the ids of the documents under key (all when key is NULL). */
 static int
-reextract_one(struct run *r, int64_t id, struct px_diag *dg)
-{
-    struct px_doc doc;
-    int has_maps;
-    if (px_reload_doc(r->rl, id, &doc, &has_maps, dg) < 0)
-        return -1;
-    struct px_extraction ex;
-    int rc = px_extract(r->ce.ex, &doc, &ex, dg);
-    if (rc == 0)
-        rc = px_reload_replace(r->rl, id, &ex, dg);
-    px_doc_release(&doc);
-    r->done += rc == 0;
-    r->without_maps += !has_maps;
-    return rc;
-}
-
-/* Every document under one key (or all when key is NULL). */
-static int
-reextract_key(struct run *r, const char *key, struct px_diag *dg)
+add_key(struct run *r, struct px_reload *rl, const char *key, struct px_diag *dg)
 {
     int64_t *ids;
     size_t n;
-    int rc = px_reload_ids(r->rl, key, &ids, &n, dg);
-    if (rc == 0 && key && n == 0)
+    if (px_reload_ids(rl, key, &ids, &n, dg) < 0)
+        return -1;
+    if (key && n == 0)
         px_diag_report(dg, PX_WARNING, NULL, 0, 0, "no stored document '%s'", key);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        rc = reextract_one(r, ids[i], dg);
-        px_diag_clear(dg);
-    }
+    r->ids = px_xrealloc(r->ids, (r->n + n + 1) * sizeof *r->ids);
+    memcpy(r->ids + r->n, ids, n * sizeof *ids);
+    r->n += n;
     free(ids);
+    return 0;
+}
+
+static int
+list_ids(struct run *r, int argc, char **argv, struct px_diag *dg)
+{
+    struct px_reload *rl = px_reload_new(r->cs.st, dg);
+    int rc = rl ? 0 : -1;
+    if (rc == 0 && optind >= argc)
+        rc = add_key(r, rl, NULL, dg);
+    for (int i = optind; rc == 0 && i < argc; i++)
+        rc = add_key(r, rl, argv[i], dg);
+    px_reload_free(rl);
     return rc;
+}
+
+static void
+progress(void *arg, size_t i, size_t n, const struct px_reextract_tally *t)
+{
+    const struct run *r = arg;
+    if (!r->show)
+        return;
+    fprintf(stderr, "\r\033[K[%zu/%zu] %zu changed", i + 1, n, t->changed);
+    if (i + 1 == n)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
 }
 
 int
 cmd_reextract(int argc, char **argv)
 {
+    int jobs = 1;
     struct cli_opts co = {.common = CLI_OPT_DB | CLI_OPT_RULES | CLI_OPT_QUIET};
-    int rc = parse_opts(argc, argv, &co);
+    int rc = parse_opts(argc, argv, &co, &jobs);
     if (rc)
         return rc;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct run r = {0};
+    struct run r = {.show = !co.quiet && isatty(STDERR_FILENO)};
     struct px_diag *dg = &r.cs.dg;
-    r.rl = cli_open_store(&r.cs, co.db) == PX_EXIT_OK ? px_reload_new(r.cs.st, dg) : NULL;
-    rc = r.rl ? cli_load_extractor(&r.ce, co.rules, dg) : -1;
-    if (rc == 0 && optind >= argc)
-        rc = reextract_key(&r, NULL, dg);
-    for (int i = optind; rc == 0 && i < argc; i++)
-        rc = reextract_key(&r, argv[i], dg);
-    if (rc == 0 && r.without_maps)
+    struct px_reextract_tally t = {0};
+    rc = cli_open_store(&r.cs, co.db) == PX_EXIT_OK ? list_ids(&r, argc, argv, dg) : -1;
+    if (rc == 0)
+        rc = px_reextract(r.cs.st, co.db, co.rules, r.ids, r.n, jobs, progress, &r, &t, dg);
+    if (rc == 0 && t.without_maps)
         fprintf(stderr,
                 "planex: reextract: %zu documents were stored without offset maps:"
                 " their spans point at block starts (ingest them again for exact spans)\n",
-                r.without_maps);
+                t.without_maps);
     if (rc == 0 && !co.quiet)
-        fprintf(stderr, "reextracted %zu documents in %.2f s\n", r.done, cli_seconds_since(&t0));
-    cli_free_extractor(&r.ce);
-    px_reload_free(r.rl);
+        fprintf(stderr, "reextracted %zu documents (%zu changed, %zu unchanged) in %.2f s\n",
+                t.done, t.changed, t.done - t.changed, cli_seconds_since(&t0));
+    free(r.ids);
     return cli_close_store(&r.cs, rc == 0 ? PX_EXIT_OK : PX_EXIT_SYSTEM);
 }

@@ -1,5 +1,5 @@
 /*
- * docx — Word .docx in, block stream out (libzip + xmlTextReader).
+ * docx — Word .docx in, block stream out (libzip + the XML events of docx_xml.c).
  *
  * The container: the zip is opened read-only from memory and only the parts
  * the text needs are read: [Content_Types].xml (to confirm a Word document),
@@ -8,7 +8,7 @@
  * per part and in total, compression ratio) from its zip header AND while it
  * inflates, because a header can lie. Headers and footers are never read.
  *
- * The body: document.xml is streamed (no DOM); paragraphs become blocks,
+ * The body: document.xml is read as events (no DOM); paragraphs become blocks,
  * tables become PX_BLOCK_TABLE with the grid filled (w:gridSpan: the first
  * slot holds the text, the others are empty, as a text table shows them;
  * w:vMerge: continued slots of data rows repeat the text of the first cell,
@@ -26,7 +26,8 @@
  * footnote; a cell's is "t<T>/r<R>/c<C>" (the R-th w:tr of the table, the
  * C-th w:tc of the row), and grid slots no w:tc of their own fills
  * (gridBefore, gridAfter, the rest of a gridSpan) have none. Diagnostics
- * name `file.docx:word/document.xml:p<N>`.
+ * name `file.docx:word/document.xml:p<N>`, N the paragraph being read when
+ * the error was met.
  */
 #include "docx_internal.h"
 #include "headerwords.h"
@@ -58,7 +59,7 @@
 
 struct para {
     struct px_buf text;
-    char *style; /* w:pStyle (xmlFree) or NULL */
+    char *style; /* w:pStyle (malloc) or NULL */
     long num_id;
     int ilvl;
     int has_num; /* the paragraph's own w:numPr (numId 0 there removes numbering) */
@@ -92,7 +93,6 @@ struct dx {
     struct px_doc *doc;
     struct px_diag *dg;
     struct px_docx_defs *defs;
-    xmlTextReaderPtr r;
     struct px_docx_xmlerr err;
     const char *path;
     int in_p, in_ppr, in_rpr, in_t, in_run;
@@ -105,24 +105,14 @@ struct dx {
     struct px_buf marker;
     long *fn_refs;
     size_t nfn_refs, fn_cap;
-    long title_block; /* index of the block from a "Title" paragraph, -1 none */
+    long title_block;    /* index of the block from a "Title" paragraph, -1 none */
+    struct px_str t_uri; /* the namespace of the last w:t, whether it carries text */
+    int t_text_ns;
+    /* The last paragraph style resolved (most paragraphs share a few styles). */
+    int style_known;
+    char *style_id; /* malloc, NULL: the default style */
+    struct px_docx_pstyle style;
 };
-
-static const char *
-node_name(xmlTextReaderPtr r)
-{
-    const xmlChar *n = xmlTextReaderConstLocalName(r);
-    return n ? (const char *)n : "";
-}
-
-/* w: elements (transitional or strict) and m:t of equations carry text; a:t of drawings does not.
- */
-static int
-text_namespace(xmlTextReaderPtr r)
-{
-    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
-    return ns && (strstr(ns, "wordprocessingml") || strstr(ns, "/math"));
-}
 
 static void
 put_utf8(struct px_buf *b, uint32_t c)
@@ -172,10 +162,26 @@ symbol_char(uint32_t c)
     return c >= 0x20 && c != 0x7F ? c : 0xFFFD;
 }
 
+/* n in decimal at p; returns the end. Locators are made for every block and cell, and
+ * snprintf cost as much as typing the paragraph. */
+static char *
+put_decimal(char *p, unsigned long n)
+{
+    char digits[24];
+    size_t k = 0;
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    while (k > 0)
+        *p++ = digits[--k];
+    return p;
+}
+
 /* ----------------------------------------------------------- paragraphs -- */
 
 static void
-para_start(struct dx *x)
+para_start(struct dx *x, const struct px_docx_elem *e)
 {
     x->npara++;
     if (x->in_p) { /* a text-box paragraph: flattened into the one around it */
@@ -186,7 +192,7 @@ para_start(struct dx *x)
     }
     x->in_p = 1;
     px_buf_clear(&x->p.text);
-    xmlFree(x->p.style);
+    free(x->p.style);
     x->p.style = NULL;
     x->p.num_id = 0;
     x->p.ilvl = 0;
@@ -195,7 +201,7 @@ para_start(struct dx *x)
     x->p.any_text = x->p.nonbold = x->p.unset_bold = 0;
     x->p.nested = 0;
     x->p.index = x->npara;
-    x->p.line = (uint32_t)xmlTextReaderGetParserLineNumber(x->r);
+    x->p.line = e->line;
 }
 
 static int
@@ -311,11 +317,25 @@ emit_paragraph(struct dx *x, const char *text, size_t len, const struct px_docx_
     set_flags(b, &x->p, ps->bold, b->text, strlen(b->text));
     b->span.line = x->p.line;
     char loc[32];
-    snprintf(loc, sizeof loc, "p%lu", x->p.index);
-    b->locator = px_arena_strdup(&x->doc->arena, loc);
+    loc[0] = 'p';
+    char *end = put_decimal(loc + 1, x->p.index);
+    b->locator = px_arena_strndup(&x->doc->arena, loc, (size_t)(end - loc));
     if (ps->title && x->title_block < 0)
         x->title_block = (long)(x->doc->nblocks - 1);
     px_buf_release(&shown);
+}
+
+static void
+resolve_style(struct dx *x, struct px_docx_pstyle *ps)
+{
+    const char *id = x->p.style;
+    if (!x->style_known || (id ? !x->style_id || strcmp(id, x->style_id) != 0 : !!x->style_id)) {
+        free(x->style_id);
+        x->style_id = id ? px_xstrdup(id) : NULL;
+        px_docx_style_resolve(x->defs, id, &x->style);
+        x->style_known = 1;
+    }
+    *ps = x->style;
 }
 
 static void
@@ -327,7 +347,7 @@ para_end(struct dx *x)
     }
     x->in_p = 0;
     struct px_docx_pstyle ps;
-    px_docx_style_resolve(x->defs, x->p.style, &ps);
+    resolve_style(x, &ps);
     long num_id = x->p.has_num ? x->p.num_id : ps.num_id;
     int ilvl = x->p.has_num ? x->p.ilvl : ps.ilvl;
     int kind = px_docx_number_next(x->defs, num_id, ilvl, &x->marker);
@@ -354,12 +374,8 @@ para_end(struct dx *x)
 }
 
 static void
-text_node(struct dx *x)
+text_node(struct dx *x, const char *v, size_t n)
 {
-    const char *v = (const char *)xmlTextReaderConstValue(x->r);
-    if (!v)
-        return;
-    size_t n = strlen(v);
     px_buf_put(&x->p.text, v, n);
     size_t a, k;
     trim(v, n, &a, &k);
@@ -373,87 +389,113 @@ text_node(struct dx *x)
         x->p.unset_bold = 1;
 }
 
-static void
-run_element(struct dx *x, const char *name)
+/* The hexadecimal code point of w:sym/@w:char (strtoul, as Word writes "F0B7"). */
+static uint32_t
+sym_code(struct px_str v)
 {
-    if (strcmp(name, "t") == 0) {
-        x->in_t = text_namespace(x->r);
-    } else if (strcmp(name, "tab") == 0) {
-        px_buf_putc(&x->p.text, '\t');
-    } else if (strcmp(name, "br") == 0 || strcmp(name, "cr") == 0) {
-        char *type = px_docx_attr(x->r, "type");
-        if (!type || strcmp(type, "textWrapping") == 0) /* page/column breaks are layout */
-            px_buf_putc(&x->p.text, '\n');
-        xmlFree(type);
-    } else if (strcmp(name, "noBreakHyphen") == 0) {
-        px_buf_putc(&x->p.text, '-');
-    } else if (strcmp(name, "sym") == 0) {
-        char *c = px_docx_attr(x->r, "char");
-        if (c)
-            put_utf8(&x->p.text, symbol_char((uint32_t)strtoul(c, NULL, 16)));
-        xmlFree(c);
-    } else if (strcmp(name, "footnoteReference") == 0) {
-        if (x->nfn_refs == x->fn_cap) {
-            x->fn_cap = x->fn_cap ? x->fn_cap * 2 : 8;
-            x->fn_refs = px_xrealloc(x->fn_refs, x->fn_cap * sizeof *x->fn_refs);
+    struct px_buf tmp = PX_BUF_INIT;
+    px_buf_put(&tmp, v.p, v.len);
+    uint32_t c = (uint32_t)strtoul(tmp.ptr, NULL, 16);
+    px_buf_release(&tmp);
+    return c;
+}
+
+static void
+add_footnote_ref(struct dx *x, long id)
+{
+    if (x->nfn_refs == x->fn_cap) {
+        x->fn_cap = x->fn_cap ? x->fn_cap * 2 : 8;
+        x->fn_refs = px_xrealloc(x->fn_refs, x->fn_cap * sizeof *x->fn_refs);
+    }
+    x->fn_refs[x->nfn_refs++] = id;
+}
+
+static void
+run_element(struct dx *x, const struct px_docx_elem *e)
+{
+    struct px_str v;
+    switch (e->name) {
+    case PX_N_T: /* every w:t of a part has the same namespace: ask once */
+        if (e->uri.p != x->t_uri.p || e->uri.len != x->t_uri.len || !e->uri.p) {
+            x->t_uri = e->uri;
+            x->t_text_ns = px_docx_text_ns(e);
         }
-        x->fn_refs[x->nfn_refs++] = px_docx_attr_long(x->r, "id", -1);
+        x->in_t = x->t_text_ns;
+        break;
+    case PX_N_TAB:
+        px_buf_putc(&x->p.text, '\t');
+        break;
+    case PX_N_BR:
+    case PX_N_CR:
+        v = px_docx_attr(e, "type");
+        if (!v.p || px_docx_val_eq(v, "textWrapping")) /* page/column breaks are layout */
+            px_buf_putc(&x->p.text, '\n');
+        break;
+    case PX_N_NO_BREAK_HYPHEN:
+        px_buf_putc(&x->p.text, '-');
+        break;
+    case PX_N_SYM:
+        v = px_docx_attr(e, "char");
+        if (v.p)
+            put_utf8(&x->p.text, symbol_char(sym_code(v)));
+        break;
+    case PX_N_FOOTNOTE_REFERENCE:
+        add_footnote_ref(x, px_docx_attr_long(e, "id", -1));
+        break;
+    default:
+        break;
     }
 }
 
 static void
-run_property(struct dx *x, const char *name)
+run_property(struct dx *x, const struct px_docx_elem *e)
 {
-    if (strcmp(name, "b") == 0) {
-        char *v = px_docx_attr(x->r, "val");
-        x->run_bold = !px_docx_val_is_off(v);
-        xmlFree(v);
-    } else if (strcmp(name, "rStyle") == 0) {
-        char *v = px_docx_attr(x->r, "val");
-        x->run_cstyle = px_docx_char_style_bold(x->defs, v);
-        xmlFree(v);
-    }
+    if (e->name == PX_N_B)
+        x->run_bold = !px_docx_val_is_off(px_docx_attr(e, "val"));
+    else if (e->name == PX_N_RSTYLE)
+        x->run_cstyle = px_docx_char_style_bold(x->defs, px_docx_attr(e, "val"));
 }
 
 static void
-para_property(struct dx *x, const char *name)
+para_property(struct dx *x, const struct px_docx_elem *e)
 {
     if (x->p.nested > 0)
         return;
-    if (strcmp(name, "pStyle") == 0) {
-        xmlFree(x->p.style);
-        x->p.style = px_docx_attr(x->r, "val");
-    } else if (strcmp(name, "numId") == 0) {
+    if (e->name == PX_N_PSTYLE) {
+        struct px_str v = px_docx_attr(e, "val");
+        free(x->p.style);
+        x->p.style = v.p ? px_xstrndup(v.p, v.len) : NULL;
+    } else if (e->name == PX_N_NUM_ID) {
         x->p.has_num = 1;
-        x->p.num_id = px_docx_attr_long(x->r, "val", 0);
-    } else if (strcmp(name, "ilvl") == 0) {
-        long v = px_docx_attr_long(x->r, "val", 0);
+        x->p.num_id = px_docx_attr_long(e, "val", 0);
+    } else if (e->name == PX_N_ILVL) {
+        long v = px_docx_attr_long(e, "val", 0);
         x->p.ilvl = v < 0 ? 0 : v >= PX_DOCX_LEVELS ? PX_DOCX_LEVELS - 1 : (int)v;
-    } else if (strcmp(name, "outlineLvl") == 0) {
-        x->p.outline = (int)px_docx_attr_long(x->r, "val", -1);
+    } else if (e->name == PX_N_OUTLINE_LVL) {
+        x->p.outline = (int)px_docx_attr_long(e, "val", -1);
     }
 }
 
 /* --------------------------------------------------------------- tables -- */
 
 static void
-table_start(struct dx *x)
+table_start(struct dx *x, uint32_t line)
 {
     struct tbuild *tb = &x->tb;
     tb->t = px_table_new(x->doc);
     tb->row = NULL;
     tb->all_header = 1;
-    tb->line = (uint32_t)xmlTextReaderGetParserLineNumber(x->r);
+    tb->line = line;
     memset(tb->vm_origin, 0, sizeof tb->vm_origin);
     x->ntables++;
 }
 
 static void
-row_start(struct dx *x)
+row_start(struct dx *x, uint32_t line)
 {
     struct tbuild *tb = &x->tb;
     tb->row = px_table_add_row(x->doc, tb->t);
-    tb->row->span.line = (uint32_t)xmlTextReaderGetParserLineNumber(x->r);
+    tb->row->span.line = line;
     tb->row_header = 0;
     tb->grid_before = tb->grid_after = tb->cells_in_row = 0;
     memset(tb->cont, 0, sizeof tb->cont);
@@ -470,7 +512,7 @@ add_empty_cells(struct dx *x, int n)
 }
 
 static void
-cell_start(struct dx *x)
+cell_start(struct dx *x, uint32_t line)
 {
     struct tbuild *tb = &x->tb;
     if (tb->cells_in_row++ == 0)
@@ -478,7 +520,7 @@ cell_start(struct dx *x)
     px_buf_clear(&tb->cell);
     tb->span = 1;
     tb->vmerge = 0;
-    tb->cell_line = (uint32_t)xmlTextReaderGetParserLineNumber(x->r);
+    tb->cell_line = line;
 }
 
 static void
@@ -493,9 +535,16 @@ cell_end(struct dx *x)
     trim(tb->cell.ptr, tb->cell.len, &a, &n);
     struct px_cell *c = px_row_add_cell(x->doc, row, tb->cell.ptr + a, n);
     c->span.line = tb->cell_line;
-    char loc[64];
-    snprintf(loc, sizeof loc, "t%lu/r%zu/c%d", x->ntables, tb->t->nrows, tb->cells_in_row);
-    c->locator = px_arena_strdup(&x->doc->arena, loc);
+    char loc[80], *end = loc;
+    *end++ = 't';
+    end = put_decimal(end, x->ntables);
+    *end++ = '/';
+    *end++ = 'r';
+    end = put_decimal(end, tb->t->nrows);
+    *end++ = '/';
+    *end++ = 'c';
+    end = put_decimal(end, (unsigned long)tb->cells_in_row);
+    c->locator = px_arena_strndup(&x->doc->arena, loc, (size_t)(end - loc));
     int span = tb->span < 1 ? 1 : tb->span;
     if ((size_t)span > MAX_COLS - col)
         span = (int)(MAX_COLS - col);
@@ -574,46 +623,54 @@ table_end(struct dx *x)
 
 /* Table structure at the top level only: a nested table is flattened into its cell. */
 static void
-table_element(struct dx *x, const char *name)
+table_element(struct dx *x, const struct px_docx_elem *e)
 {
     struct tbuild *tb = &x->tb;
-    if (strcmp(name, "tbl") == 0) {
+    if (e->name == PX_N_TBL) {
         if (x->tbl_depth++ == 0)
-            table_start(x);
+            table_start(x, e->line);
         return;
     }
     if (x->tbl_depth != 1)
         return;
-    if (strcmp(name, "tr") == 0)
-        row_start(x);
-    else if (strcmp(name, "tc") == 0 && tb->row)
-        cell_start(x);
-    else if (strcmp(name, "tblHeader") == 0 && tb->row) {
-        char *v = px_docx_attr(x->r, "val");
-        tb->row_header = !px_docx_val_is_off(v);
-        xmlFree(v);
-    } else if (strcmp(name, "gridBefore") == 0)
-        tb->grid_before = (int)px_docx_attr_long(x->r, "val", 0);
-    else if (strcmp(name, "gridAfter") == 0)
-        tb->grid_after = (int)px_docx_attr_long(x->r, "val", 0);
-    else if (strcmp(name, "gridSpan") == 0)
-        tb->span = (int)px_docx_attr_long(x->r, "val", 1);
-    else if (strcmp(name, "vMerge") == 0) {
-        char *v = px_docx_attr(x->r, "val");
-        tb->vmerge = v && strcmp(v, "restart") == 0 ? 1 : 2;
-        xmlFree(v);
+    switch (e->name) {
+    case PX_N_TR:
+        row_start(x, e->line);
+        break;
+    case PX_N_TC:
+        if (tb->row)
+            cell_start(x, e->line);
+        break;
+    case PX_N_TBL_HEADER:
+        if (tb->row)
+            tb->row_header = !px_docx_val_is_off(px_docx_attr(e, "val"));
+        break;
+    case PX_N_GRID_BEFORE:
+        tb->grid_before = (int)px_docx_attr_long(e, "val", 0);
+        break;
+    case PX_N_GRID_AFTER:
+        tb->grid_after = (int)px_docx_attr_long(e, "val", 0);
+        break;
+    case PX_N_GRID_SPAN:
+        tb->span = (int)px_docx_attr_long(e, "val", 1);
+        break;
+    case PX_N_VMERGE:
+        tb->vmerge = px_docx_val_eq(px_docx_attr(e, "val"), "restart") ? 1 : 2;
+        break;
+    default:
+        break;
     }
 }
 
 static void
-table_element_end(struct dx *x, const char *name)
+table_element_end(struct dx *x, enum px_docx_name name)
 {
-    if (strcmp(name, "tbl") == 0) {
+    if (name == PX_N_TBL) {
         if (x->tbl_depth > 0 && --x->tbl_depth == 0)
             table_end(x);
-    } else if (x->tbl_depth == 1 && strcmp(name, "tc") == 0 && x->tb.row) {
+    } else if (x->tbl_depth == 1 && name == PX_N_TC && x->tb.row) {
         cell_end(x);
-    } else if (x->tbl_depth == 1 && strcmp(name, "tr") == 0 && x->tb.row) {
+    } else if (x->tbl_depth == 1 && name == PX_N_TR && x->tb.row) {
         row_end(x);
     }
 }
@@ -622,60 +679,96 @@ table_element_end(struct dx *x, const char *name)
 
 /* Subtrees whose text the reader does not see (or sees twice). */
 static int
-skipped(const char *name)
+skipped(enum px_docx_name name)
 {
-    /* grouped by first letter: one strcmp for most names instead of fifteen */
-    static const char *const names[] = {
-        "del",        "moveFrom",   "delText",   "instrText",   "Fallback",
-        "sectPr",     "pPrChange",  "rPrChange", "tblPrChange", "trPrChange",
-        "tcPrChange", "footnotePr", "endnotePr", "comments",    "commentRangeStart",
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (name[0] == names[i][0] && strcmp(name, names[i]) == 0)
-            return 1;
-    return 0;
-}
-
-static void
-element_start(struct dx *x, const char *name)
-{
-    if (strcmp(name, "p") == 0) {
-        para_start(x);
-    } else if (!x->in_p) {
-        table_element(x, name);
-    } else if (strcmp(name, "pPr") == 0) {
-        x->in_ppr = 1;
-    } else if (x->in_ppr) {
-        para_property(x, name);
-    } else if (strcmp(name, "r") == 0) {
-        x->in_run = 1;
-        x->run_bold = x->run_cstyle = -1;
-    } else if (strcmp(name, "rPr") == 0) {
-        x->in_rpr = 1;
-    } else if (x->in_rpr) {
-        run_property(x, name);
-    } else {
-        run_element(x, name);
+    switch (name) {
+    case PX_N_DEL:
+    case PX_N_MOVE_FROM:
+    case PX_N_DEL_TEXT:
+    case PX_N_INSTR_TEXT:
+    case PX_N_FALLBACK:
+    case PX_N_SECT_PR:
+    case PX_N_PPR_CHANGE:
+    case PX_N_RPR_CHANGE:
+    case PX_N_TBL_PR_CHANGE:
+    case PX_N_TR_PR_CHANGE:
+    case PX_N_TC_PR_CHANGE:
+    case PX_N_FOOTNOTE_PR:
+    case PX_N_ENDNOTE_PR:
+    case PX_N_COMMENTS:
+    case PX_N_COMMENT_RANGE_START:
+        return 1;
+    default:
+        return 0;
     }
 }
 
 static void
-element_end(struct dx *x, const char *name)
+element_start(struct dx *x, const struct px_docx_elem *e)
 {
-    if (strcmp(name, "p") == 0) {
+    if (e->name == PX_N_P) {
+        para_start(x, e);
+    } else if (!x->in_p) {
+        table_element(x, e);
+    } else if (e->name == PX_N_PPR) {
+        x->in_ppr = 1;
+    } else if (x->in_ppr) {
+        para_property(x, e);
+    } else if (e->name == PX_N_R) {
+        x->in_run = 1;
+        x->run_bold = x->run_cstyle = -1;
+    } else if (e->name == PX_N_RPR) {
+        x->in_rpr = 1;
+    } else if (x->in_rpr) {
+        run_property(x, e);
+    } else {
+        run_element(x, e);
+    }
+}
+
+static void
+element_end(struct dx *x, enum px_docx_name name)
+{
+    if (name == PX_N_P) {
         if (x->in_p)
             para_end(x);
-    } else if (strcmp(name, "pPr") == 0) {
+    } else if (name == PX_N_PPR) {
         x->in_ppr = 0;
-    } else if (strcmp(name, "rPr") == 0) {
+    } else if (name == PX_N_RPR) {
         x->in_rpr = 0;
-    } else if (strcmp(name, "t") == 0) {
+    } else if (name == PX_N_T) {
         x->in_t = 0;
-    } else if (strcmp(name, "r") == 0) {
+    } else if (name == PX_N_R) {
         x->in_run = 0;
     } else if (!x->in_p) {
         table_element_end(x, name);
     }
+}
+
+static int
+body_start(void *ctx, const struct px_docx_elem *e)
+{
+    struct dx *x = ctx;
+    if (skipped(e->name))
+        return 1;
+    if (x->in_ppr && e->name == PX_N_RPR)
+        return 1; /* the paragraph mark's formatting */
+    element_start(x, e);
+    return 0;
+}
+
+static void
+body_end(void *ctx, enum px_docx_name name)
+{
+    element_end(ctx, name);
+}
+
+static void
+body_text(void *ctx, const char *s, size_t n)
+{
+    struct dx *x = ctx;
+    if (x->in_t && x->in_p)
+        text_node(x, s, n);
 }
 
 static int
@@ -690,58 +783,34 @@ fail_xml(struct dx *x, const char *part, const char *fmt, const char *detail)
     return -1;
 }
 
-/* One step: 1 on a node, 0 at the end, -1 after the error was reported. */
+/* document.xml through the walker; -1 after the error was reported. */
 static int
-checked(struct dx *x, int rc)
+walk(struct dx *x, const char *xml, size_t len)
 {
-    if (rc == 1 && xmlTextReaderNodeType(x->r) == XML_READER_TYPE_DOCUMENT_TYPE)
+    const struct px_docx_sink sink = {body_start, body_end, body_text, x};
+    switch (px_docx_xml_parse(xml, len, "word/document.xml", &sink, &x->err)) {
+    case PX_DOCX_XML_OK:
+        return 0;
+    case PX_DOCX_XML_DTD:
         return fail_xml(x, "word/document.xml", "%s",
                         "document type declaration refused (a DOCX part has no DTD; "
                         "entities are never expanded)");
-    if (rc == 1 && xmlTextReaderDepth(x->r) > PX_DOCX_MAX_DEPTH)
+    case PX_DOCX_XML_DEEP:
         return fail_xml(x, "word/document.xml", "elements nested deeper than %s", "256 levels");
-    if (rc < 0)
+    default:
         return fail_xml(x, "word/document.xml", "malformed XML: %s",
                         x->err.seen ? x->err.msg : "unreadable");
-    return rc;
-}
-
-static int
-walk(struct dx *x)
-{
-    int rc = checked(x, xmlTextReaderRead(x->r));
-    while (rc == 1) {
-        int type = xmlTextReaderNodeType(x->r);
-        const char *name = node_name(x->r);
-        if (type == XML_READER_TYPE_ELEMENT && skipped(name)) {
-            rc = checked(x, xmlTextReaderNext(x->r));
-            continue;
-        }
-        if (type == XML_READER_TYPE_ELEMENT && x->in_ppr && strcmp(name, "rPr") == 0) {
-            rc = checked(x, xmlTextReaderNext(x->r)); /* the paragraph mark's formatting */
-            continue;
-        }
-        if (type == XML_READER_TYPE_ELEMENT) {
-            element_start(x, name);
-            if (xmlTextReaderIsEmptyElement(x->r))
-                element_end(x, name);
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            element_end(x, name);
-        } else if (x->in_t && x->in_p &&
-                   (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_WHITESPACE ||
-                    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
-            text_node(x);
-        }
-        rc = checked(x, xmlTextReaderRead(x->r));
     }
-    return rc;
 }
 
 /* ------------------------------------------------------------ footnotes -- */
 
 struct fn_reader {
+    struct dx *x;
     struct footnote *notes;
     size_t n, cap;
+    long id;
+    int keep, in_t;
 };
 
 static void
@@ -761,51 +830,56 @@ footnote_end(struct dx *x, struct fn_reader *fr, long id, int keep)
     fr->n++;
 }
 
+static int
+fn_start(void *ctx, const struct px_docx_elem *e)
+{
+    struct fn_reader *fr = ctx;
+    struct dx *x = fr->x;
+    if (skipped(e->name))
+        return 1;
+    if (e->name == PX_N_FOOTNOTE) {
+        struct px_str type = px_docx_attr(e, "type");
+        fr->keep = !type.p || px_docx_val_eq(type, "normal");
+        fr->id = px_docx_attr_long(e, "id", -1);
+        px_buf_clear(&x->p.text);
+        x->p.line = e->line;
+    } else if (e->name == PX_N_T) {
+        fr->in_t = px_docx_text_ns(e);
+    } else if (e->name == PX_N_TAB) {
+        px_buf_putc(&x->p.text, ' ');
+    }
+    return 0;
+}
+
+static void
+fn_end(void *ctx, enum px_docx_name name)
+{
+    struct fn_reader *fr = ctx;
+    if (name == PX_N_T)
+        fr->in_t = 0;
+    else if (name == PX_N_P)
+        px_buf_putc(&fr->x->p.text, '\n');
+    else if (name == PX_N_FOOTNOTE)
+        footnote_end(fr->x, fr, fr->id, fr->keep);
+}
+
+static void
+fn_text(void *ctx, const char *s, size_t n)
+{
+    struct fn_reader *fr = ctx;
+    if (fr->in_t)
+        px_buf_put(&fr->x->p.text, s, n);
+}
+
 /* Read footnotes.xml into id -> text; separators are not notes. */
 static void
 read_footnotes(struct dx *x, struct fn_reader *fr, const char *xml, size_t len)
 {
-    xmlTextReaderPtr r = px_docx_reader_open(xml, len, "footnotes.xml", &x->err);
-    if (!r)
-        return;
-    long id = -1;
-    int keep = 0, in_t = 0, rc = xmlTextReaderRead(r);
-    while (rc == 1 && xmlTextReaderNodeType(r) != XML_READER_TYPE_DOCUMENT_TYPE &&
-           xmlTextReaderDepth(r) <= PX_DOCX_MAX_DEPTH) {
-        int type = xmlTextReaderNodeType(r);
-        const char *name = node_name(r);
-        if (type == XML_READER_TYPE_ELEMENT && skipped(name)) {
-            rc = xmlTextReaderNext(r);
-            continue;
-        }
-        if (type == XML_READER_TYPE_ELEMENT && strcmp(name, "footnote") == 0) {
-            char *t = px_docx_attr(r, "type");
-            keep = !t || strcmp(t, "normal") == 0;
-            xmlFree(t);
-            id = px_docx_attr_long(r, "id", -1);
-            px_buf_clear(&x->p.text);
-            x->p.line = (uint32_t)xmlTextReaderGetParserLineNumber(r);
-        } else if (type == XML_READER_TYPE_ELEMENT && strcmp(name, "t") == 0) {
-            in_t = !xmlTextReaderIsEmptyElement(r) && text_namespace(r);
-        } else if (type == XML_READER_TYPE_ELEMENT && strcmp(name, "tab") == 0) {
-            px_buf_putc(&x->p.text, ' ');
-        } else if (type == XML_READER_TYPE_END_ELEMENT && strcmp(name, "t") == 0) {
-            in_t = 0;
-        } else if (type == XML_READER_TYPE_END_ELEMENT && strcmp(name, "p") == 0) {
-            px_buf_putc(&x->p.text, '\n');
-        } else if (type == XML_READER_TYPE_END_ELEMENT && strcmp(name, "footnote") == 0) {
-            footnote_end(x, fr, id, keep);
-        } else if (in_t && (type == XML_READER_TYPE_TEXT ||
-                            type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
-            px_buf_puts(&x->p.text, (const char *)xmlTextReaderConstValue(r));
-        }
-        rc = xmlTextReaderRead(r);
-    }
-    if (rc != 0)
+    const struct px_docx_sink sink = {fn_start, fn_end, fn_text, fr};
+    if (px_docx_xml_parse(xml, len, "footnotes.xml", &sink, &x->err) != PX_DOCX_XML_OK)
         px_diag_report(x->dg, PX_WARNING, x->path, 0, 0,
                        "word/footnotes.xml: footnotes ignored: %s",
                        x->err.seen ? x->err.msg : "unreadable XML");
-    xmlFreeTextReader(r);
 }
 
 /* Footnotes follow the body, numbered in the order the text refers to them (as Word shows them). */
@@ -814,7 +888,7 @@ emit_footnotes(struct dx *x, const char *xml, size_t len)
 {
     if (x->nfn_refs == 0 || !xml || len == 0)
         return;
-    struct fn_reader fr = {NULL, 0, 0};
+    struct fn_reader fr = {x, NULL, 0, 0, -1, 0, 0};
     read_footnotes(x, &fr, xml, len);
     unsigned shown = 0;
     for (size_t i = 0; i < x->nfn_refs; i++) {
@@ -1093,13 +1167,7 @@ px_docx_parse_parts(struct px_doc *doc, const char *document_xml, size_t documen
     load_defs(&defs, doc, numbering_xml, numbering_len, styles_xml, styles_len, x.path, dg);
 
     int rc = -1;
-    x.r = px_docx_reader_open(document_xml ? document_xml : "", document_len, "word/document.xml",
-                              &x.err);
-    if (!x.r) {
-        fail_xml(&x, "word/document.xml", "%s", "cannot read the part as XML");
-        goto done;
-    }
-    if (walk(&x) < 0)
+    if (walk(&x, document_xml ? document_xml : "", document_xml ? document_len : 0) < 0)
         goto done;
     emit_footnotes(&x, footnotes_xml, footnotes_len);
     drop_repeated_title(&x);
@@ -1107,9 +1175,8 @@ px_docx_parse_parts(struct px_doc *doc, const char *document_xml, size_t documen
     px_tables_merge_pages(doc);
     rc = 0;
 done:
-    if (x.r)
-        xmlFreeTextReader(x.r);
-    xmlFree(x.p.style);
+    free(x.p.style);
+    free(x.style_id);
     px_buf_release(&x.p.text);
     px_buf_release(&x.tb.cell);
     px_buf_release(&x.marker);
@@ -1195,10 +1262,13 @@ inflate_part(struct container *c, const char *part, zip_int64_t idx, const zip_s
     zip_file_t *zf = zip_fopen_index(c->za, (zip_uint64_t)idx, 0);
     if (!zf)
         return zip_fail(c, part, zip_strerror(c->za));
-    char chunk[1 << 16];
+    const size_t chunk = (size_t)1 << 16;
+    /* Room for what the header declares (at most MAX_PART, checked): no copy while growing. */
+    px_buf_grow(out, (size_t)st->size + chunk);
     int rc = 0;
     for (;;) {
-        zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
+        px_buf_grow(out, chunk);
+        zip_int64_t n = zip_fread(zf, out->ptr + out->len, chunk);
         if (n < 0) {
             struct px_buf m = PX_BUF_INIT;
             px_buf_printf(&m, "damaged or truncated data: %s", zip_file_strerror(zf));
@@ -1208,7 +1278,8 @@ inflate_part(struct container *c, const char *part, zip_int64_t idx, const zip_s
         }
         if (n == 0)
             break;
-        px_buf_put(out, chunk, (size_t)n);
+        out->len += (size_t)n;
+        out->ptr[out->len] = '\0';
         if (out->len > MAX_PART || out->len > st->size) {
             rc = size_fail(c, part, "inflated size", out->len,
                            out->len > MAX_PART ? "64 MiB" : "declared size");

@@ -1,16 +1,17 @@
 /*
  * docx_internal — private parts of the DOCX parser (parsers/docx*.c only).
  *
- * Includes parse.h and libxml2's xmlreader.h. Included by parsers/docx.c,
- * parsers/docx_numbering.c and the DOCX fuzz target/unit test (which call
+ * Includes parse.h. Included by parsers/docx.c, parsers/docx_numbering.c,
+ * parsers/docx_xml.c and the DOCX fuzz target/unit test (which call
  * px_docx_parse_parts on XML bytes directly, without a zip around them).
  *
  * What lives here:
  *   - struct px_docx_defs: paragraph styles (styles.xml) and list
  *     definitions (numbering.xml) of one document, with the list counters
  *     that automatic numbering advances while document.xml is read;
- *   - the XML reader set-up shared by every part (safe options: no network,
- *     no entity expansion, no DTD loading, no "huge" mode);
+ *   - the XML events every part is read through (docx_xml.c: a fast
+ *     scanner for the UTF-8 subset Word writes, libxml2 SAX2 for the rest;
+ *     no network, no entity expansion, no DTD, no "huge" mode);
  *   - px_docx_parse_parts: the whole parser after the zip container.
  *
  * Ownership: everything a struct px_docx_defs holds is arena-owned by the
@@ -22,8 +23,8 @@
 
 #include "parse.h"
 
-#include <libxml/xmlreader.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Word keeps nine list levels (w:ilvl 0..8). */
 #define PX_DOCX_LEVELS 9
@@ -108,8 +109,8 @@ void px_docx_load_styles(struct px_docx_defs *defs, struct px_doc *doc, const ch
 /* Resolve a paragraph style id (NULL: the default paragraph style) through w:basedOn. */
 void px_docx_style_resolve(const struct px_docx_defs *defs, const char *style_id,
                            struct px_docx_pstyle *out);
-/* Bold setting of a character style (w:rStyle), -1 when it says nothing. */
-int px_docx_char_style_bold(const struct px_docx_defs *defs, const char *style_id);
+/* Bold setting of a character style (w:rStyle), -1 when it says nothing (or id.p is NULL). */
+int px_docx_char_style_bold(const struct px_docx_defs *defs, struct px_str style_id);
 
 /*
  * Advance the counters of list num_id at level ilvl (lower levels restart)
@@ -120,25 +121,138 @@ int px_docx_char_style_bold(const struct px_docx_defs *defs, const char *style_i
  */
 int px_docx_number_next(struct px_docx_defs *defs, long num_id, int ilvl, struct px_buf *marker);
 
-/* The first error libxml2 reported on a reader (it never prints: we keep it here). */
+/* The first error the XML layer met (libxml2's message, or the one libxml2 would give). */
 struct px_docx_xmlerr {
     int seen;
     long line;
     char msg[200];
 };
 
+/* Element local names the parts' readers act on, looked up once per element (docx_xml.c). */
+#define PX_DOCX_NAMES(X)                                                                           \
+    X(P, "p")                                                                                      \
+    X(R, "r")                                                                                      \
+    X(T, "t")                                                                                      \
+    X(PPR, "pPr")                                                                                  \
+    X(RPR, "rPr")                                                                                  \
+    X(TAB, "tab")                                                                                  \
+    X(BR, "br")                                                                                    \
+    X(CR, "cr")                                                                                    \
+    X(NO_BREAK_HYPHEN, "noBreakHyphen")                                                            \
+    X(SYM, "sym")                                                                                  \
+    X(FOOTNOTE_REFERENCE, "footnoteReference")                                                     \
+    X(B, "b")                                                                                      \
+    X(RSTYLE, "rStyle")                                                                            \
+    X(PSTYLE, "pStyle")                                                                            \
+    X(NUM_ID, "numId")                                                                             \
+    X(ILVL, "ilvl")                                                                                \
+    X(OUTLINE_LVL, "outlineLvl")                                                                   \
+    X(TBL, "tbl")                                                                                  \
+    X(TR, "tr")                                                                                    \
+    X(TC, "tc")                                                                                    \
+    X(TBL_HEADER, "tblHeader")                                                                     \
+    X(GRID_BEFORE, "gridBefore")                                                                   \
+    X(GRID_AFTER, "gridAfter")                                                                     \
+    X(GRID_SPAN, "gridSpan")                                                                       \
+    X(VMERGE, "vMerge")                                                                            \
+    X(DEL, "del")                                                                                  \
+    X(MOVE_FROM, "moveFrom")                                                                       \
+    X(DEL_TEXT, "delText")                                                                         \
+    X(INSTR_TEXT, "instrText")                                                                     \
+    X(FALLBACK, "Fallback")                                                                        \
+    X(SECT_PR, "sectPr")                                                                           \
+    X(PPR_CHANGE, "pPrChange")                                                                     \
+    X(RPR_CHANGE, "rPrChange")                                                                     \
+    X(TBL_PR_CHANGE, "tblPrChange")                                                                \
+    X(TR_PR_CHANGE, "trPrChange")                                                                  \
+    X(TC_PR_CHANGE, "tcPrChange")                                                                  \
+    X(FOOTNOTE_PR, "footnotePr")                                                                   \
+    X(ENDNOTE_PR, "endnotePr")                                                                     \
+    X(COMMENTS, "comments")                                                                        \
+    X(COMMENT_RANGE_START, "commentRangeStart")                                                    \
+    X(FOOTNOTE, "footnote")                                                                        \
+    X(ABSTRACT_NUM, "abstractNum")                                                                 \
+    X(NUM, "num")                                                                                  \
+    X(ABSTRACT_NUM_ID, "abstractNumId")                                                            \
+    X(LVL_OVERRIDE, "lvlOverride")                                                                 \
+    X(START_OVERRIDE, "startOverride")                                                             \
+    X(LVL, "lvl")                                                                                  \
+    X(START, "start")                                                                              \
+    X(NUM_FMT, "numFmt")                                                                           \
+    X(LVL_TEXT, "lvlText")                                                                         \
+    X(STYLE, "style")                                                                              \
+    X(NAME, "name")                                                                                \
+    X(BASED_ON, "basedOn")                                                                         \
+    X(DOC_DEFAULTS, "docDefaults")                                                                 \
+    X(LATENT_STYLES, "latentStyles")                                                               \
+    X(TBL_STYLE_PR, "tblStylePr")
+
+#define PX_DOCX_NAME_ENUM(id, text) PX_N_##id,
+enum px_docx_name { PX_N_OTHER, PX_DOCX_NAMES(PX_DOCX_NAME_ENUM) PX_N_COUNT };
+#undef PX_DOCX_NAME_ENUM
+
+/* An attribute as the parts use it: value with references decoded and white space normalised. */
+struct px_docx_attr {
+    struct px_str local;
+    struct px_str uri; /* p NULL: no namespace */
+    struct px_str value;
+};
+
 /*
- * Open an XML reader over bytes with the safe options (see the top comment);
- * errors go into *err, which must outlive the reader. NULL on failure.
+ * A start tag. Everything it points to lives until the start handler
+ * returns. Only named elements carry their attributes (nattrs is 0 for
+ * PX_N_OTHER): no reader asks for the others'.
  */
-xmlTextReaderPtr px_docx_reader_open(const char *xml, size_t len, const char *url,
-                                     struct px_docx_xmlerr *err);
-/* Value of the attribute `local` in the element's own namespace (w:val...), or NULL; xmlFree it. */
-char *px_docx_attr(xmlTextReaderPtr r, const char *local);
-/* The same attribute as a whole number, or dflt when absent or not a number. */
-long px_docx_attr_long(xmlTextReaderPtr r, const char *local, long dflt);
-/* Non-zero when a w:val-like switch is off ("0", "false", "off", "none"). */
-int px_docx_val_is_off(const char *val);
+struct px_docx_elem {
+    enum px_docx_name name; /* PX_N_OTHER for every name not listed (and unbound prefixes) */
+    struct px_str uri;      /* the element's namespace URI; p NULL: none */
+    const struct px_docx_attr *attrs;
+    size_t nattrs;
+    uint32_t line; /* the line where the start tag ends */
+};
+
+/*
+ * What a part reader does with the events. start returns non-zero to skip
+ * the element's subtree (its content and its end event never arrive). text
+ * is character data in document order, references decoded; one run of
+ * text may arrive in several pieces (each a whole number of characters).
+ */
+struct px_docx_sink {
+    int (*start)(void *ctx, const struct px_docx_elem *e);
+    void (*end)(void *ctx, enum px_docx_name name);
+    void (*text)(void *ctx, const char *s, size_t n);
+    void *ctx;
+};
+
+enum px_docx_xml_rc {
+    PX_DOCX_XML_OK = 0,
+    PX_DOCX_XML_MALFORMED = -1, /* not well-formed XML; *err says why */
+    PX_DOCX_XML_DTD = -2,       /* a document type declaration (refused, never read) */
+    PX_DOCX_XML_DEEP = -3,      /* content nested deeper than PX_DOCX_MAX_DEPTH */
+};
+
+/*
+ * Parse one part, calling sink as it goes. Safe by construction: no
+ * network, no DTD (refused), no entity expansion beyond XML's five and
+ * character references. A fast scanner reads the UTF-8 subset Word writes;
+ * anything else (another encoding, CDATA, comments, a DTD, an error) is
+ * read by libxml2's SAX2 parser instead, before any event was sent, so the
+ * result and the error messages are libxml2's. *err is cleared first.
+ */
+enum px_docx_xml_rc px_docx_xml_parse(const char *xml, size_t len, const char *url,
+                                      const struct px_docx_sink *sink, struct px_docx_xmlerr *err);
+
+/* Value of the attribute `local` in the element's own namespace, else without one; p NULL if
+ * absent. */
+struct px_str px_docx_attr(const struct px_docx_elem *e, const char *local);
+/* The same attribute as a whole number (strtol), or dflt when absent or not a number. */
+long px_docx_attr_long(const struct px_docx_elem *e, const char *local, long dflt);
+/* Non-zero when a w:val-like switch is off ("0", "false", "off", "none"); absent is on. */
+int px_docx_val_is_off(struct px_str val);
+/* Non-zero when val is present and equals s. */
+int px_docx_val_eq(struct px_str val, const char *s);
+/* w: (transitional or strict) and m: elements carry text; a:t of drawings does not. */
+int px_docx_text_ns(const struct px_docx_elem *e);
 
 /*
  * The DOCX parser after the container: parts as bytes (any may be NULL/0

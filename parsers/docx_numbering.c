@@ -1,8 +1,8 @@
 /*
  * docx_numbering — styles.xml and numbering.xml of a DOCX: heading styles,
  * bold styles, and Word's automatic list numbering ("1.", "a)", "II.")
- * rendered the way the reader sees it. Also the safe XML reader set-up
- * shared by every part. See docx_internal.h.
+ * rendered the way the reader sees it. Both parts are read through the
+ * events of docx_xml.c. See docx_internal.h.
  */
 #include "docx_internal.h"
 
@@ -18,90 +18,11 @@
 /* A counter past this is not a list a person reads. */
 #define MAX_COUNTER 100000
 
-/* ---- XML reader ---- */
-
-static void
-#if LIBXML_VERSION >= 21200
-keep_error(void *ctx, const xmlError *e)
-#else
-keep_error(void *ctx, xmlErrorPtr e)
-#endif
-{
-    struct px_docx_xmlerr *err = ctx;
-    if (err->seen || e == NULL || e->level < XML_ERR_ERROR)
-        return;
-    err->seen = 1;
-    err->line = e->line;
-    const char *m = e->message ? e->message : "unknown error";
-    size_t n = strcspn(m, "\n");
-    if (n >= sizeof err->msg)
-        n = sizeof err->msg - 1;
-    memcpy(err->msg, m, n);
-    err->msg[n] = '\0';
-}
-
-xmlTextReaderPtr
-px_docx_reader_open(const char *xml, size_t len, const char *url, struct px_docx_xmlerr *err)
-{
-    memset(err, 0, sizeof *err);
-    if (len > (size_t)INT32_MAX)
-        return NULL;
-    /* No XML_PARSE_NOENT / DTDLOAD / DTDATTR / HUGE: entities are never
-     * expanded and nothing outside the bytes is read. */
-    xmlTextReaderPtr r =
-        xmlReaderForMemory(xml, (int)len, url, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    if (r)
-        xmlTextReaderSetStructuredErrorHandler(r, keep_error, err);
-    return r;
-}
-
-char *
-px_docx_attr(xmlTextReaderPtr r, const char *local)
-{
-    const xmlChar *ns = xmlTextReaderConstNamespaceUri(r);
-    xmlChar *v = xmlTextReaderGetAttributeNs(r, (const xmlChar *)local, ns);
-    if (!v)
-        v = xmlTextReaderGetAttribute(r, (const xmlChar *)local);
-    return (char *)v;
-}
-
-int
-px_docx_val_is_off(const char *val)
-{
-    return val && (strcmp(val, "0") == 0 || strcmp(val, "false") == 0 || strcmp(val, "off") == 0 ||
-                   strcmp(val, "none") == 0);
-}
-
-long
-px_docx_attr_long(xmlTextReaderPtr r, const char *local, long dflt)
-{
-    char *v = px_docx_attr(r, local);
-    if (!v)
-        return dflt;
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (end == v)
-        n = dflt;
-    xmlFree(v);
-    return n;
-}
-
 static char *
-attr_dup(struct px_doc *doc, xmlTextReaderPtr r, const char *local)
+attr_dup(struct px_doc *doc, const struct px_docx_elem *e, const char *local)
 {
-    char *v = px_docx_attr(r, local);
-    if (!v)
-        return NULL;
-    char *s = px_arena_strdup(&doc->arena, v);
-    xmlFree(v);
-    return s;
-}
-
-static const char *
-local_name(xmlTextReaderPtr r)
-{
-    const xmlChar *n = xmlTextReaderConstLocalName(r);
-    return n ? (const char *)n : "";
+    struct px_str v = px_docx_attr(e, local);
+    return v.p ? px_arena_strndup(&doc->arena, v.p, v.len) : NULL;
 }
 
 /* Report a broken side part once, as a warning: the body can still be read. */
@@ -112,23 +33,10 @@ warn_part(struct px_diag *dg, const char *where, const struct px_docx_xmlerr *er
                    err->seen ? err->msg : "unreadable XML");
 }
 
-/* Step the reader; 1 on a node, 0 at the end, -1 on an error, a DTD or too deep. */
-static int
-next_node(xmlTextReaderPtr r)
-{
-    int rc = xmlTextReaderRead(r);
-    if (rc != 1)
-        return rc;
-    if (xmlTextReaderNodeType(r) == XML_READER_TYPE_DOCUMENT_TYPE ||
-        xmlTextReaderDepth(r) > PX_DOCX_MAX_DEPTH)
-        return -1;
-    return 1;
-}
-
 /* ---- numbering.xml ---- */
 
 static enum px_docx_numfmt
-numfmt_from_name(const char *v)
+numfmt_from_name(struct px_str v)
 {
     static const struct {
         const char *name;
@@ -143,8 +51,8 @@ numfmt_from_name(const char *v)
         {"bullet", PX_DOCX_FMT_BULLET},
         {"none", PX_DOCX_FMT_NONE},
     };
-    for (size_t i = 0; v && i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(v, names[i].name) == 0)
+    for (size_t i = 0; v.p && i < sizeof names / sizeof names[0]; i++)
+        if (px_docx_val_eq(v, names[i].name))
             return names[i].fmt;
     return PX_DOCX_FMT_DECIMAL; /* ordinal, cardinalText, ...: digits are the closest */
 }
@@ -186,6 +94,8 @@ add_num(struct px_docx_defs *defs, struct px_doc *doc, long id)
 }
 
 struct numbering_state {
+    struct px_docx_defs *defs;
+    struct px_doc *doc;
     struct px_docx_abstract *abs;
     struct px_docx_num *num;
     int override_lvl; /* w:lvlOverride/@w:ilvl, -1 outside */
@@ -199,58 +109,81 @@ clamp_level(long ilvl)
 }
 
 static void
-numbering_start(struct numbering_state *st, struct px_docx_defs *defs, struct px_doc *doc,
-                xmlTextReaderPtr r, const char *name)
+lvl_begin(struct numbering_state *st, const struct px_docx_elem *e)
 {
-    if (strcmp(name, "abstractNum") == 0) {
-        st->abs = add_abstract(defs, doc, px_docx_attr_long(r, "abstractNumId", -1));
-        st->num = NULL;
-    } else if (strcmp(name, "num") == 0) {
-        st->num = add_num(defs, doc, px_docx_attr_long(r, "numId", -1));
-        st->abs = NULL;
-    } else if (strcmp(name, "abstractNumId") == 0 && st->num) {
-        st->num->abstract_id = px_docx_attr_long(r, "val", -1);
-    } else if (strcmp(name, "lvlOverride") == 0 && st->num) {
-        st->override_lvl = clamp_level(px_docx_attr_long(r, "ilvl", 0));
-    } else if (strcmp(name, "startOverride") == 0 && st->num && st->override_lvl >= 0) {
-        long v = px_docx_attr_long(r, "val", 1);
-        st->num->restart[st->override_lvl] = v < 1 ? 1 : v > MAX_COUNTER ? MAX_COUNTER : (int)v;
-    } else if (strcmp(name, "lvl") == 0) {
-        int i = clamp_level(px_docx_attr_long(r, "ilvl", 0));
-        st->lvl = st->abs                            ? &st->abs->lvl[i]
-                  : st->num && st->override_lvl >= 0 ? &st->num->lvl[i]
-                                                     : NULL;
-        if (st->lvl) {
-            st->lvl->defined = 1;
-            st->lvl->fmt = PX_DOCX_FMT_DECIMAL;
-            st->lvl->text = px_arena_strdup(&doc->arena, "");
-            st->lvl->start = 1;
-        }
-    } else if (st->lvl && strcmp(name, "start") == 0) {
-        long v = px_docx_attr_long(r, "val", 1);
-        st->lvl->start = v < 0 ? 0 : v > MAX_COUNTER ? MAX_COUNTER : (int)v;
-    } else if (st->lvl && strcmp(name, "numFmt") == 0) {
-        char *v = px_docx_attr(r, "val");
-        st->lvl->fmt = numfmt_from_name(v);
-        xmlFree(v);
-    } else if (st->lvl && strcmp(name, "lvlText") == 0) {
-        char *v = attr_dup(doc, r, "val");
-        if (v)
-            st->lvl->text = v;
+    int i = clamp_level(px_docx_attr_long(e, "ilvl", 0));
+    st->lvl = st->abs                            ? &st->abs->lvl[i]
+              : st->num && st->override_lvl >= 0 ? &st->num->lvl[i]
+                                                 : NULL;
+    if (st->lvl) {
+        st->lvl->defined = 1;
+        st->lvl->fmt = PX_DOCX_FMT_DECIMAL;
+        st->lvl->text = px_arena_strdup(&st->doc->arena, "");
+        st->lvl->start = 1;
     }
 }
 
+/* A child of w:lvl. */
 static void
-numbering_end(struct numbering_state *st, const char *name)
+level_setting(struct px_docx_lvl *lvl, struct px_doc *doc, const struct px_docx_elem *e)
 {
-    if (strcmp(name, "abstractNum") == 0)
-        st->abs = NULL;
-    else if (strcmp(name, "num") == 0)
+    if (e->name == PX_N_START) {
+        long v = px_docx_attr_long(e, "val", 1);
+        lvl->start = v < 0 ? 0 : v > MAX_COUNTER ? MAX_COUNTER : (int)v;
+    } else if (e->name == PX_N_NUM_FMT) {
+        lvl->fmt = numfmt_from_name(px_docx_attr(e, "val"));
+    } else if (e->name == PX_N_LVL_TEXT) {
+        char *v = attr_dup(doc, e, "val");
+        if (v)
+            lvl->text = v;
+    }
+}
+
+static int
+numbering_start(void *ctx, const struct px_docx_elem *e)
+{
+    struct numbering_state *st = ctx;
+    if (e->name == PX_N_ABSTRACT_NUM) {
+        st->abs = add_abstract(st->defs, st->doc, px_docx_attr_long(e, "abstractNumId", -1));
         st->num = NULL;
-    else if (strcmp(name, "lvlOverride") == 0)
+    } else if (e->name == PX_N_NUM) {
+        st->num = add_num(st->defs, st->doc, px_docx_attr_long(e, "numId", -1));
+        st->abs = NULL;
+    } else if (e->name == PX_N_ABSTRACT_NUM_ID && st->num) {
+        st->num->abstract_id = px_docx_attr_long(e, "val", -1);
+    } else if (e->name == PX_N_LVL_OVERRIDE && st->num) {
+        st->override_lvl = clamp_level(px_docx_attr_long(e, "ilvl", 0));
+    } else if (e->name == PX_N_START_OVERRIDE && st->num && st->override_lvl >= 0) {
+        long v = px_docx_attr_long(e, "val", 1);
+        st->num->restart[st->override_lvl] = v < 1 ? 1 : v > MAX_COUNTER ? MAX_COUNTER : (int)v;
+    } else if (e->name == PX_N_LVL) {
+        lvl_begin(st, e);
+    } else if (st->lvl) {
+        level_setting(st->lvl, st->doc, e);
+    }
+    return 0;
+}
+
+static void
+numbering_end(void *ctx, enum px_docx_name name)
+{
+    struct numbering_state *st = ctx;
+    if (name == PX_N_ABSTRACT_NUM)
+        st->abs = NULL;
+    else if (name == PX_N_NUM)
+        st->num = NULL;
+    else if (name == PX_N_LVL_OVERRIDE)
         st->override_lvl = -1;
-    else if (strcmp(name, "lvl") == 0)
+    else if (name == PX_N_LVL)
         st->lvl = NULL;
+}
+
+static void
+no_text(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    (void)s;
+    (void)n;
 }
 
 void
@@ -260,29 +193,12 @@ px_docx_load_numbering(struct px_docx_defs *defs, struct px_doc *doc, const char
     if (!xml || len == 0)
         return;
     struct px_docx_xmlerr err;
-    xmlTextReaderPtr r = px_docx_reader_open(xml, len, "numbering.xml", &err);
-    if (!r) {
-        warn_part(dg, where, &err, "list numbering");
-        return;
-    }
-    struct numbering_state st = {NULL, NULL, -1, NULL};
-    int rc;
-    while ((rc = next_node(r)) == 1) {
-        int type = xmlTextReaderNodeType(r);
-        const char *name = local_name(r);
-        if (type == XML_READER_TYPE_ELEMENT) {
-            numbering_start(&st, defs, doc, r, name);
-            if (xmlTextReaderIsEmptyElement(r))
-                numbering_end(&st, name);
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            numbering_end(&st, name);
-        }
-    }
-    if (rc < 0) {
+    struct numbering_state st = {defs, doc, NULL, NULL, -1, NULL};
+    const struct px_docx_sink sink = {numbering_start, numbering_end, no_text, &st};
+    if (px_docx_xml_parse(xml, len, "numbering.xml", &sink, &err) != PX_DOCX_XML_OK) {
         warn_part(dg, where, &err, "list numbering");
         defs->nabstracts = defs->nnums = 0;
     }
-    xmlFreeTextReader(r);
 }
 
 /* ---- styles.xml ---- */
@@ -308,64 +224,79 @@ add_style(struct px_docx_defs *defs, struct px_doc *doc)
 
 /* "heading 2" (the built-in name, any case) -> 2; "Title" -> title. */
 static void
-style_name(struct px_docx_style *s, const char *v)
+style_name(struct px_docx_style *s, struct px_str v)
 {
-    if (!v)
+    if (!v.p)
         return;
-    if (strncasecmp(v, "heading ", 8) == 0 && v[8] >= '1' && v[8] <= '9' && v[9] == '\0')
-        s->heading = v[8] - '0';
-    else if (strcasecmp(v, "title") == 0)
+    if (v.len == 9 && strncasecmp(v.p, "heading ", 8) == 0 && v.p[8] >= '1' && v.p[8] <= '9')
+        s->heading = v.p[8] - '0';
+    else if (v.len == 5 && strncasecmp(v.p, "title", 5) == 0)
         s->title = 1;
     else
         s->heading = 0;
 }
 
 struct styles_state {
+    struct px_docx_defs *defs;
+    struct px_doc *doc;
     struct px_docx_style *cur;
     int in_rpr;
 };
 
 static void
-styles_start(struct styles_state *st, struct px_docx_defs *defs, struct px_doc *doc,
-             xmlTextReaderPtr r, const char *name)
+style_begin(struct styles_state *st, const struct px_docx_elem *e)
 {
-    if (strcmp(name, "style") == 0) {
-        st->cur = add_style(defs, doc);
-        if (!st->cur)
-            return;
-        st->cur->id = attr_dup(doc, r, "styleId");
-        char *type = px_docx_attr(r, "type");
-        char *dflt = px_docx_attr(r, "default");
-        if (type && strcmp(type, "paragraph") == 0 && dflt && !px_docx_val_is_off(dflt) &&
-            st->cur->id)
-            defs->default_pstyle = st->cur->id;
-        xmlFree(type);
-        xmlFree(dflt);
+    st->cur = add_style(st->defs, st->doc);
+    if (!st->cur)
         return;
+    st->cur->id = attr_dup(st->doc, e, "styleId");
+    struct px_str type = px_docx_attr(e, "type"), dflt = px_docx_attr(e, "default");
+    if (px_docx_val_eq(type, "paragraph") && dflt.p && !px_docx_val_is_off(dflt) && st->cur->id)
+        st->defs->default_pstyle = st->cur->id;
+}
+
+static int
+styles_start(void *ctx, const struct px_docx_elem *e)
+{
+    struct styles_state *st = ctx;
+    /* Document defaults and table styles would make every paragraph bold. */
+    if (e->name == PX_N_DOC_DEFAULTS || e->name == PX_N_LATENT_STYLES ||
+        e->name == PX_N_TBL_STYLE_PR)
+        return 1;
+    if (e->name == PX_N_STYLE) {
+        style_begin(st, e);
+        return 0;
     }
     struct px_docx_style *s = st->cur;
     if (!s)
-        return;
-    if (strcmp(name, "name") == 0) {
-        char *v = px_docx_attr(r, "val");
-        style_name(s, v);
-        xmlFree(v);
-    } else if (strcmp(name, "basedOn") == 0) {
-        s->based_on = attr_dup(doc, r, "val");
-    } else if (strcmp(name, "outlineLvl") == 0) {
-        long v = px_docx_attr_long(r, "val", 9);
+        return 0;
+    if (e->name == PX_N_NAME) {
+        style_name(s, px_docx_attr(e, "val"));
+    } else if (e->name == PX_N_BASED_ON) {
+        s->based_on = attr_dup(st->doc, e, "val");
+    } else if (e->name == PX_N_OUTLINE_LVL) {
+        long v = px_docx_attr_long(e, "val", 9);
         s->outline = v >= 0 && v < PX_DOCX_LEVELS ? (int)v : 9; /* 9: body text */
-    } else if (strcmp(name, "numId") == 0) {
-        s->num_id = px_docx_attr_long(r, "val", 0);
-    } else if (strcmp(name, "ilvl") == 0) {
-        s->ilvl = clamp_level(px_docx_attr_long(r, "val", 0));
-    } else if (strcmp(name, "rPr") == 0) {
+    } else if (e->name == PX_N_NUM_ID) {
+        s->num_id = px_docx_attr_long(e, "val", 0);
+    } else if (e->name == PX_N_ILVL) {
+        s->ilvl = clamp_level(px_docx_attr_long(e, "val", 0));
+    } else if (e->name == PX_N_RPR) {
         st->in_rpr = 1;
-    } else if (st->in_rpr && strcmp(name, "b") == 0) {
-        char *v = px_docx_attr(r, "val");
-        s->bold = !px_docx_val_is_off(v);
-        xmlFree(v);
+    } else if (st->in_rpr && e->name == PX_N_B) {
+        s->bold = !px_docx_val_is_off(px_docx_attr(e, "val"));
     }
+    return 0;
+}
+
+static void
+styles_end(void *ctx, enum px_docx_name name)
+{
+    struct styles_state *st = ctx;
+    if (name == PX_N_STYLE)
+        st->cur = NULL;
+    else if (name == PX_N_RPR)
+        st->in_rpr = 0;
 }
 
 void
@@ -375,49 +306,31 @@ px_docx_load_styles(struct px_docx_defs *defs, struct px_doc *doc, const char *x
     if (!xml || len == 0)
         return;
     struct px_docx_xmlerr err;
-    xmlTextReaderPtr r = px_docx_reader_open(xml, len, "styles.xml", &err);
-    if (!r) {
-        warn_part(dg, where, &err, "styles");
-        return;
-    }
-    struct styles_state st = {NULL, 0};
-    int rc;
-    while ((rc = next_node(r)) == 1) {
-        int type = xmlTextReaderNodeType(r);
-        const char *name = local_name(r);
-        if (type == XML_READER_TYPE_ELEMENT) {
-            /* Document defaults and table styles would make every paragraph bold. */
-            if (strcmp(name, "docDefaults") == 0 || strcmp(name, "latentStyles") == 0 ||
-                strcmp(name, "tblStylePr") == 0) {
-                if (xmlTextReaderNext(r) != 1)
-                    break;
-                continue;
-            }
-            styles_start(&st, defs, doc, r, name);
-            if (xmlTextReaderIsEmptyElement(r) && strcmp(name, "rPr") == 0)
-                st.in_rpr = 0;
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (strcmp(name, "style") == 0)
-                st.cur = NULL;
-            else if (strcmp(name, "rPr") == 0)
-                st.in_rpr = 0;
-        }
-    }
-    if (rc < 0) {
+    struct styles_state st = {defs, doc, NULL, 0};
+    const struct px_docx_sink sink = {styles_start, styles_end, no_text, &st};
+    if (px_docx_xml_parse(xml, len, "styles.xml", &sink, &err) != PX_DOCX_XML_OK) {
         warn_part(dg, where, &err, "styles");
         defs->nstyles = 0;
         defs->default_pstyle = NULL;
     }
-    xmlFreeTextReader(r);
+}
+
+/* The style whose w:styleId is id (id.p NULL: none). */
+static const struct px_docx_style *
+find_style_id(const struct px_docx_defs *defs, struct px_str id)
+{
+    for (size_t i = 0; id.p && i < defs->nstyles; i++) {
+        const char *sid = defs->styles[i].id;
+        if (sid && strncmp(sid, id.p, id.len) == 0 && sid[id.len] == '\0')
+            return &defs->styles[i];
+    }
+    return NULL;
 }
 
 static const struct px_docx_style *
 find_style(const struct px_docx_defs *defs, const char *id)
 {
-    for (size_t i = 0; id && i < defs->nstyles; i++)
-        if (defs->styles[i].id && strcmp(defs->styles[i].id, id) == 0)
-            return &defs->styles[i];
-    return NULL;
+    return find_style_id(defs, id ? (struct px_str){id, strlen(id)} : (struct px_str){NULL, 0});
 }
 
 void
@@ -452,9 +365,9 @@ px_docx_style_resolve(const struct px_docx_defs *defs, const char *style_id,
 }
 
 int
-px_docx_char_style_bold(const struct px_docx_defs *defs, const char *style_id)
+px_docx_char_style_bold(const struct px_docx_defs *defs, struct px_str style_id)
 {
-    const struct px_docx_style *s = find_style(defs, style_id);
+    const struct px_docx_style *s = find_style_id(defs, style_id);
     for (int hop = 0; s && hop < MAX_STYLE_CHAIN; hop++) {
         if (s->bold >= 0)
             return s->bold;

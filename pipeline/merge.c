@@ -16,31 +16,38 @@ struct idcol {
 };
 
 /* Every table of a document, parents first, with its id columns and which
- * source rows belong to the picked documents (temp table pick(id)). */
+ * source rows belong to the picked documents (temp table pick(id)). An
+ * optional table came later than schema 1: a shard without it has nothing
+ * to copy (documents without offset maps or digests are still valid). */
 struct table {
     const char *name;
     struct idcol ids[2];
     const char *where;
+    int optional;
 };
 
 static const struct table tables[] = {
-    {"documents", {{"id", SP_DOC}}, "id IN (SELECT id FROM pick)"},
-    {"document_implements", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)"},
-    {"facts", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)"},
-    {"blocks", {{"id", SP_BLOCK}, {"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)"},
+    {"documents", {{"id", SP_DOC}}, "id IN (SELECT id FROM pick)", 0},
+    {"document_implements", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 0},
+    {"facts", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 0},
+    {"blocks", {{"id", SP_BLOCK}, {"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 0},
     {"table_rows",
      {{"id", SP_ROW}, {"block_id", SP_BLOCK}},
-     "block_id IN (SELECT id FROM src.blocks WHERE doc_id IN (SELECT id FROM pick))"},
+     "block_id IN (SELECT id FROM src.blocks WHERE doc_id IN (SELECT id FROM pick))",
+     0},
     {"cells",
      {{"row_id", SP_ROW}},
      "row_id IN (SELECT r.id FROM src.table_rows r JOIN src.blocks b ON b.id = r.block_id"
-     " WHERE b.doc_id IN (SELECT id FROM pick))"},
-    {"tasks", {{"id", SP_TASK}, {"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)"},
+     " WHERE b.doc_id IN (SELECT id FROM pick))",
+     0},
+    {"tasks", {{"id", SP_TASK}, {"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 0},
     {"task_agencies",
      {{"task_id", SP_TASK}},
-     "task_id IN (SELECT id FROM src.tasks WHERE doc_id IN (SELECT id FROM pick))"},
-    {"targets", {{"id", SP_TARGET}, {"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)"},
-    {"block_maps", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)"},
+     "task_id IN (SELECT id FROM src.tasks WHERE doc_id IN (SELECT id FROM pick))",
+     0},
+    {"targets", {{"id", SP_TARGET}, {"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 0},
+    {"block_maps", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 1},
+    {"extraction_digests", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 1},
 };
 
 static const char *const space_table[SP_COUNT] = {
@@ -116,20 +123,32 @@ copy_sql(sqlite3 *db, const struct table *t, const int64_t off[SP_COUNT], struct
     return 0;
 }
 
+/* Schema 1 differs from 2 only by a table that may be missing (struct table.optional). */
 static int
 check_schema(sqlite3 *db, const char *in, struct px_diag *dg)
 {
     int64_t v;
     if (query_int(db, "PRAGMA src.user_version", &v) < 0)
         return fail(db, dg, in, "cannot read the schema version");
-    if (v != PX_STORE_SCHEMA)
-        return px_error(dg, "merge '%s': schema version %lld, expected %d (ingest it again)", in,
-                        (long long)v, PX_STORE_SCHEMA);
-    /* A shard from before offset maps: give it an empty table so the copy reads nothing. */
-    int64_t has;
-    if (query_int(db, "SELECT count(*) FROM src.sqlite_master WHERE name = 'block_maps'", &has) < 0)
-        return fail(db, dg, in, "cannot read the schema");
-    return has ? 0 : 1;
+    if (v < 1 || v > PX_STORE_SCHEMA)
+        return px_error(dg, "merge '%s': schema version %lld, expected 1 to %d (ingest it again)",
+                        in, (long long)v, PX_STORE_SCHEMA);
+    return 0;
+}
+
+/* 1 when the shard has table name, 0 when not, -1 on failure. */
+static int
+src_has_table(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM src.sqlite_master WHERE name = ?1", -1, &s,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    int has = rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0;
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? has : -1;
 }
 
 /* Pick the input's documents whose content is new; drop the output's older versions. */
@@ -163,7 +182,7 @@ pick_documents(sqlite3 *db, const char *in, struct px_merge_stats *stats, struct
 }
 
 static int
-copy_tables(sqlite3 *db, const char *in, int skip_maps, struct px_diag *dg)
+copy_tables(sqlite3 *db, const char *in, struct px_diag *dg)
 {
     int64_t off[SP_COUNT] = {0};
     for (int sp = SP_DOC; sp < SP_COUNT; sp++) {
@@ -177,9 +196,10 @@ copy_tables(sqlite3 *db, const char *in, int skip_maps, struct px_diag *dg)
     struct px_buf sql = PX_BUF_INIT;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {
-        if (skip_maps && !strcmp(tables[i].name, "block_maps"))
+        int has = tables[i].optional ? src_has_table(db, tables[i].name) : 1;
+        if (has == 0)
             continue;
-        if (copy_sql(db, &tables[i], off, &sql) < 0)
+        if (has < 0 || copy_sql(db, &tables[i], off, &sql) < 0)
             rc = fail(db, dg, in, "cannot read the schema");
         else
             rc = exec(db, sql.ptr, dg, in, "cannot copy rows");
@@ -191,13 +211,12 @@ copy_tables(sqlite3 *db, const char *in, int skip_maps, struct px_diag *dg)
 static int
 merge_attached(sqlite3 *db, const char *in, struct px_merge_stats *stats, struct px_diag *dg)
 {
-    int no_maps = check_schema(db, in, dg);
-    if (no_maps < 0)
+    if (check_schema(db, in, dg) < 0)
         return -1;
     if (exec(db, "BEGIN IMMEDIATE", dg, in, "cannot begin a transaction") < 0)
         return -1;
     struct px_merge_stats s = {0};
-    if (pick_documents(db, in, &s, dg) < 0 || copy_tables(db, in, no_maps, dg) < 0 ||
+    if (pick_documents(db, in, &s, dg) < 0 || copy_tables(db, in, dg) < 0 ||
         exec(db, "DROP TABLE temp.pick; COMMIT", dg, in, "cannot commit") < 0) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return -1;

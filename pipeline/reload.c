@@ -132,10 +132,20 @@ get_varint(struct cursor *c)
     return 0;
 }
 
+/* The map sized once from its count (a point takes at least two bytes: a count larger than
+ * what is left of the blob is corrupt), instead of doubling it point by point. */
 static void
 get_map(struct cursor *c, struct px_doc *doc, struct px_offmap *m)
 {
     uint64_t n = get_varint(c), text = 0, src = 0, line = 0;
+    if (c->bad || n > (uint64_t)(c->end - c->p) / 2) {
+        c->bad = 1;
+        return;
+    }
+    if (m->n == 0 && n > m->cap) { /* a fresh map: nothing to copy or zero */
+        m->pts = px_arena_alloc(&doc->arena, (size_t)n * sizeof *m->pts);
+        m->cap = (size_t)n;
+    }
     for (uint64_t i = 0; i < n && !c->bad; i++) {
         uint64_t head = get_varint(c), dt = head >> 1;
         src = src + dt + (uint64_t)unzigzag(get_varint(c));
@@ -381,7 +391,7 @@ px_reload_doc(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int *has
 
 int
 px_reload_replace(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
-                  struct px_diag *dg)
+                  int *changed, struct px_diag *dg)
 {
-    return px_store_replace_extraction(rl->st, doc_id, ex, dg);
+    return px_store_replace_extraction(rl->st, doc_id, ex, changed, dg);
 }

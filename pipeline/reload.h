@@ -62,10 +62,11 @@ int px_reload_doc(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int 
  * implements, provenance, tasks, agencies, targets) by ex, in one
  * transaction; blocks and the document's identity are left alone. The
  * store writes them (px_store_replace_extraction), so a reextraction
- * stores exactly what an ingest stores.
+ * stores exactly what an ingest stores; records equal to the stored ones
+ * (same digest) are not written again, and *changed is 0.
  * Returns 0, or -1 on a database failure (reported; nothing changed).
  */
 int px_reload_replace(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
-                      struct px_diag *dg);
+                      int *changed, struct px_diag *dg);
 
 #endif

@@ -70,13 +70,21 @@ static const char schema_sql[] =
     " ord INTEGER NOT NULL, task_key TEXT, metric TEXT NOT NULL, cmp TEXT, value REAL,"
     " value2 REAL, unit TEXT, raw TEXT, rule TEXT, line INTEGER, byte INTEGER, len INTEGER,"
     " UNIQUE(doc_id, ord));"
-    "CREATE INDEX IF NOT EXISTS targets_metric ON targets(metric);";
+    "CREATE INDEX IF NOT EXISTS targets_metric ON targets(metric);"
+    "CREATE TABLE IF NOT EXISTS extraction_digests("
+    " doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+    " digest TEXT NOT NULL);";
 
 /* Every statement, prepared once per connection. */
 enum stmt_id {
     S_BEGIN,
     S_COMMIT,
     S_ROLLBACK,
+    S_SAVEPOINT,
+    S_RELEASE,
+    S_ROLLBACK_TO,
+    S_GET_DIGEST,
+    S_PUT_DIGEST,
     S_HAS_SHA,
     S_FIND_KEY,
     S_DEL_DOC,
@@ -109,6 +117,11 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT px_doc",
+    [S_RELEASE] = "RELEASE px_doc",
+    [S_ROLLBACK_TO] = "ROLLBACK TO px_doc",
+    [S_GET_DIGEST] = "SELECT digest FROM extraction_digests WHERE doc_id = ?1",
+    [S_PUT_DIGEST] = "INSERT OR REPLACE INTO extraction_digests(doc_id, digest) VALUES(?1, ?2)",
     [S_HAS_SHA] = "SELECT 1 FROM documents WHERE sha256 = ?1",
     [S_FIND_KEY] = "SELECT id FROM documents WHERE doc_key = ?1 AND format = ?2",
     [S_DEL_DOC] = "DELETE FROM documents WHERE id = ?1",
@@ -161,6 +174,7 @@ struct px_store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *stmt[S_COUNT];
+    int in_batch; /* px_store_batch_begin() opened the transaction: documents are savepoints */
 };
 
 static const char *const fact_names[PX_FACT_COUNT] = {
@@ -666,6 +680,32 @@ put_targets(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
     return 0;
 }
 
+/* The digest of the records just written, so a reextraction can tell what changed. */
+static int
+put_digest(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
+{
+    char d[PX_DIGEST_LEN + 1];
+    px_extraction_digest(ex, d);
+    sqlite3_stmt *s = stmt_for(st, S_PUT_DIGEST, doc_id);
+    sqlite3_bind_text(s, 2, d, PX_DIGEST_LEN, SQLITE_STATIC);
+    return run(st, s, dg, "cannot store the extraction digest");
+}
+
+/* Is the stored digest of doc_id equal to d? 1 yes, 0 no (or none stored), -1 error. */
+static int
+same_digest(struct px_store *st, int64_t doc_id, const char d[PX_DIGEST_LEN + 1],
+            struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_for(st, S_GET_DIGEST, doc_id);
+    int rc = sqlite3_step(s);
+    int same = rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == PX_DIGEST_LEN &&
+               !memcmp(sqlite3_column_text(s, 0), d, PX_DIGEST_LEN);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(st, dg, "cannot read the extraction digest");
+    return same;
+}
+
 static void
 now_iso(char out[32])
 {
@@ -734,15 +774,22 @@ put_all(struct px_store *st, const struct px_doc *doc, const char *sha,
         insert_document(st, doc, sha, &ex->info, &id, dg) < 0 ||
         put_facts(st, id, &ex->info, dg) < 0 || put_blocks(st, id, doc, dg) < 0 ||
         px_maps_put(st, id, doc, dg) < 0 || /* reload.h: what reextract needs */
-        put_tasks(st, id, ex, dg) < 0 || put_targets(st, id, ex, dg) < 0)
+        put_tasks(st, id, ex, dg) < 0 || put_targets(st, id, ex, dg) < 0 ||
+        put_digest(st, id, ex, dg) < 0)
         return -1;
     *res = replaced ? PX_STORE_REPLACED : PX_STORE_NEW;
     return 0;
 }
 
+/*
+ * One document's writes: a transaction of its own, or inside a batch a
+ * savepoint, so that a failed document is undone alone either way.
+ */
 static int
 begin(struct px_store *st, struct px_diag *dg)
 {
+    if (st->in_batch)
+        return run(st, stmt_get(st, S_SAVEPOINT), dg, "cannot begin a savepoint");
     return run(st, stmt_get(st, S_BEGIN), dg, "cannot begin a transaction");
 }
 
@@ -750,7 +797,40 @@ begin(struct px_store *st, struct px_diag *dg)
 static int
 finish(struct px_store *st, int rc, struct px_diag *dg)
 {
+    if (st->in_batch) {
+        if (rc == 0 && run(st, stmt_get(st, S_RELEASE), dg, "cannot release a savepoint") == 0)
+            return 0;
+        sqlite3_step(stmt_get(st, S_ROLLBACK_TO));
+        sqlite3_reset(st->stmt[S_ROLLBACK_TO]);
+        sqlite3_step(stmt_get(st, S_RELEASE));
+        sqlite3_reset(st->stmt[S_RELEASE]);
+        return -1;
+    }
     if (rc == 0 && run(st, stmt_get(st, S_COMMIT), dg, "cannot commit") == 0)
+        return 0;
+    sqlite3_step(stmt_get(st, S_ROLLBACK));
+    sqlite3_reset(st->stmt[S_ROLLBACK]);
+    return -1;
+}
+
+int
+px_store_batch_begin(struct px_store *st, struct px_diag *dg)
+{
+    if (st->in_batch)
+        return 0;
+    if (run(st, stmt_get(st, S_BEGIN), dg, "cannot begin a transaction") < 0)
+        return -1;
+    st->in_batch = 1;
+    return 0;
+}
+
+int
+px_store_batch_commit(struct px_store *st, struct px_diag *dg)
+{
+    if (!st->in_batch)
+        return 0;
+    st->in_batch = 0;
+    if (run(st, stmt_get(st, S_COMMIT), dg, "cannot commit") == 0)
         return 0;
     sqlite3_step(stmt_get(st, S_ROLLBACK));
     sqlite3_reset(st->stmt[S_ROLLBACK]);
@@ -793,15 +873,21 @@ replace_all(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
             return -1;
     if (update_document(st, doc_id, &ex->info, dg) < 0 ||
         put_facts(st, doc_id, &ex->info, dg) < 0 || put_tasks(st, doc_id, ex, dg) < 0 ||
-        put_targets(st, doc_id, ex, dg) < 0)
+        put_targets(st, doc_id, ex, dg) < 0 || put_digest(st, doc_id, ex, dg) < 0)
         return -1;
     return 0;
 }
 
 int
 px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
-                            struct px_diag *dg)
+                            int *changed, struct px_diag *dg)
 {
+    char d[PX_DIGEST_LEN + 1];
+    px_extraction_digest(ex, d);
+    int same = same_digest(st, doc_id, d, dg);
+    *changed = same == 0;
+    if (same != 0)
+        return same < 0 ? -1 : 0;
     if (begin(st, dg) < 0)
         return -1;
     return finish(st, replace_all(st, doc_id, ex, dg), dg);

@@ -9,7 +9,8 @@
  *   - prepared statements only, each prepared once per connection;
  *   - WAL journal, a busy timeout, so two ingests into one file wait for each
  *     other instead of failing or corrupting it;
- *   - one transaction per document: a document is stored whole or not at all;
+ *   - one transaction per document: a document is stored whole or not at all
+ *     (inside a batch, px_store_batch_begin(), one savepoint per document);
  *   - documents are keyed by the sha256 of their bytes (unique): the same
  *     content twice stores nothing new; a changed file at the same path (or
  *     with the same doc key) replaces its old version in the same transaction.
@@ -17,7 +18,10 @@
  * Schema (user_version PX_STORE_SCHEMA): documents (one row per stored
  * version, sha256 unique, (doc_key, format) unique), document_implements,
  * facts (provenance of document facts), blocks, table_rows, cells, tasks,
- * task_agencies, targets. Children cascade on delete of their document.
+ * task_agencies, targets, extraction_digests (one SHA-256 per document over
+ * the records written from its extraction; schema 2). Children cascade on
+ * delete of their document. A schema-1 database is brought to 2 when opened
+ * (the new table is created; its documents have no digest until written).
  * Blocks keep their locator; cells do not (struct px_cell's locator came
  * later, and a new cells column would need a migration of older databases
  * and of the shards merge reads), so cells read back have none.
@@ -37,7 +41,7 @@
 
 struct px_store;
 
-#define PX_STORE_SCHEMA 1
+#define PX_STORE_SCHEMA 2
 
 enum px_store_result {
     PX_STORE_NEW,      /* first time this content and key are seen */
@@ -61,10 +65,22 @@ int px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha2
  * implements, provenance, tasks with their agencies, targets) by ex, in one
  * transaction, with the same statements px_store_put() writes them with;
  * the document's identity, blocks and offset maps are left alone. Used by
- * reextraction (reload.h). Returns 0, or -1 (reported; nothing changed).
+ * reextraction (reload.h). When the digest of ex equals the stored one the
+ * records are the same and nothing is written: *changed says which.
+ * Returns 0, or -1 (reported; nothing changed).
  */
 int px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
-                                struct px_diag *dg);
+                                int *changed, struct px_diag *dg);
+
+/*
+ * Group the writes of many documents in one transaction (each document
+ * still a savepoint: a failed one is undone alone). Committing once per
+ * batch instead of once per document saves writing the shared index pages
+ * again for every document. 0 or -1 (reported); a commit that fails rolls
+ * the whole batch back.
+ */
+int px_store_batch_begin(struct px_store *st, struct px_diag *dg);
+int px_store_batch_commit(struct px_store *st, struct px_diag *dg);
 
 /* Mark the document with this content as a baseline (is_baseline = 1). 0 or -1. */
 int px_store_mark_baseline(struct px_store *st, const char *sha256_hex, struct px_diag *dg);

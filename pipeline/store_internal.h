@@ -1,15 +1,16 @@
 /*
  * store_internal — the SQLite helpers the store's own files share (private).
  *
- * Includes arena.h, doc.h and sqlite3. Included only by store.c (which
- * defines these) and reload.c; the CLI and the other stages go through
- * store.h and reload.h.
+ * Includes arena.h, doc.h, extract.h and sqlite3. Included only by store.c
+ * (which defines the SQL helpers), store_digest.c and reload.c; the CLI and
+ * the other stages go through store.h and reload.h.
  */
 #ifndef PX_STORE_INTERNAL_H
 #define PX_STORE_INTERNAL_H
 
 #include "arena.h"
 #include "doc.h"
+#include "extract.h"
 
 #include <sqlite3.h>
 
@@ -32,5 +33,13 @@ char *px_sql_col_str(sqlite3_stmt *s, int i, struct px_arena *a);
 
 /* A span from the three columns (line, byte, len) starting at first. */
 struct px_span px_sql_col_span(sqlite3_stmt *s, int first);
+
+/*
+ * The digest of what the store writes from ex (document facts, implements,
+ * provenance, tasks with their agencies and deadlines, targets): equal
+ * digests mean equal stored records. Defined in store_digest.c.
+ */
+#define PX_DIGEST_LEN 64 /* hex digits */
+void px_extraction_digest(const struct px_extraction *ex, char out[PX_DIGEST_LEN + 1]);
 
 #endif

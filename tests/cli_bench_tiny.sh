@@ -32,6 +32,10 @@ for k in ("text", "html", "docx"):
     assert fig["ingest_mb_s_by_format"][k] > 0, k
 assert fig["peak_rss_mb"] > 0
 assert "ratio_docx_vs_pandoc" in fig and "ratio_j2_speedup" in fig
+for e in ("narrow", "wide"):  # both rule edits ran, and each changed some plans
+    assert fig["reextract_seconds"][e] is not None, e
+    assert fig["ratio_ingest_vs_reextract"][e] is not None, e
+    assert 0 < fig["reextract_changed"][e] <= 20, (e, fig["reextract_changed"][e])
 ' || { tail -n 1 "$tmp/out"; fail "JSON line"; }
 
 # a fixed seed writes the same corpus twice
