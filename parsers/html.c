@@ -4,11 +4,12 @@
  *
  * Steps: refuse binary input; find the declared charset (BOM, <meta charset>,
  * <meta http-equiv … charset=…>, <?xml encoding=…?>) in the first bytes;
- * convert to UTF-8 with px_to_utf8 (which refuses untrusted encodings); parse
- * with libxml2's HTML parser (network off, errors silent, declared encoding
- * ignored since the bytes are UTF-8 by then); one iterative walk of <body>
- * makes blocks; tables become grids (html_table.c); then
- * px_tables_merge_pages().
+ * convert to UTF-8 with px_to_utf8 (which refuses untrusted encodings); build
+ * the element tree libxml2's HTML parser would build (html_tree.c: read
+ * directly for plain pages, else by libxml2 with network off, errors silent,
+ * declared encoding ignored since the bytes are UTF-8 by then); one
+ * iterative walk of <body> makes blocks; tables become grids (html_table.c);
+ * then px_tables_merge_pages().
  *
  * Blocks: <h1>..<h6> headings; <p>, <div> text, <li> list items (level =
  * list depth, number = "-" for <ul>, the ordinal for <ol>); a paragraph
@@ -31,7 +32,6 @@
 
 #include "../pipeline/encoding.h"
 
-#include <libxml/HTMLparser.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +56,7 @@ struct list_frame {
 };
 
 struct tag_count {
-    const xmlChar *name; /* libxml2 dictionary string, valid while the tree lives */
+    const char *name; /* tree-owned tag name */
     size_t n;
 };
 
@@ -64,9 +64,9 @@ struct walker {
     struct html_ctx c;
     struct html_acc acc;
     struct html_style st;
-    enum pending_kind kind; /* what the text being gathered will become */
-    const xmlNode *owner;   /* element that set kind (li, h*, footnote) */
-    int hlevel;             /* <hN> level */
+    enum pending_kind kind;        /* what the text being gathered will become */
+    const struct html_node *owner; /* element that set kind (li, h*, footnote) */
+    int hlevel;                    /* <hN> level */
     int item_level;
     char number[32]; /* list ordinal or footnote number */
     uint32_t line;
@@ -180,10 +180,10 @@ refuse_input(struct px_doc *doc, struct px_diag *dg)
 
 /* "p[12]": the Nth element of that name met so far; arena-owned. */
 static const char *
-locate(struct walker *w, const xmlNode *n)
+locate(struct walker *w, const struct html_node *n)
 {
     size_t k = 0;
-    while (k < w->ntags && w->tags[k].name != n->name && xmlStrcmp(w->tags[k].name, n->name) != 0)
+    while (k < w->ntags && w->tags[k].name != n->name && strcmp(w->tags[k].name, n->name) != 0)
         k++;
     if (k == w->ntags) {
         if (w->ntags == sizeof w->tags / sizeof w->tags[0])
@@ -192,7 +192,7 @@ locate(struct walker *w, const xmlNode *n)
     }
     size_t count = ++w->tags[k].n;
     struct px_buf b = PX_BUF_INIT;
-    html_buf_step(&b, (const char *)n->name, count);
+    html_buf_step(&b, n->name, count);
     char *s = px_arena_strndup(&w->c.doc->arena, b.ptr, b.len);
     px_buf_release(&b);
     return s;
@@ -236,7 +236,7 @@ ordinal(const struct list_frame *f, long v, char *out, size_t cap)
 }
 
 static void
-push_list(struct walker *w, const xmlNode *n)
+push_list(struct walker *w, const struct html_node *n)
 {
     if (w->nlists == w->caplists) {
         w->caplists = w->caplists ? w->caplists * 2 : 8;
@@ -246,15 +246,14 @@ push_list(struct walker *w, const xmlNode *n)
     f->ordered = html_is(n, "ol");
     f->type = '1';
     f->next = html_attr_long(n, "start", 1, -1000000, 1000000);
-    xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
+    const char *type = html_attr(n, "type");
     if (type && strchr("1aAiI", type[0]) && type[0])
-        f->type = (char)type[0];
-    xmlFree(type);
+        f->type = type[0];
 }
 
 /* Number and level of a new <li>. */
 static void
-start_item(struct walker *w, const xmlNode *li)
+start_item(struct walker *w, const struct html_node *li)
 {
     w->item_level = w->nlists > 0 ? (int)(w->nlists > INT_MAX ? INT_MAX : w->nlists) : 1;
     struct list_frame *f = w->nlists > 0 ? &w->lists[w->nlists - 1] : NULL;
@@ -429,16 +428,16 @@ flush(struct walker *w)
 
 /* id="sdfootnote3" (LibreOffice), "ftn3"/"edn3" (Word), "fn3" (pandoc): the digits, or 0. */
 static int
-footnote_id(const xmlNode *n, char *num, size_t cap)
+footnote_id(const struct html_node *n, char *num, size_t cap)
 {
     static const char *const prefixes[] = {"sdfootnote", "ftn", "edn", "fn"};
-    xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
+    const char *id = html_attr(n, "id");
     int yes = 0;
     for (size_t k = 0; id && !yes && k < sizeof prefixes / sizeof prefixes[0]; k++) {
         size_t pl = strlen(prefixes[k]);
-        if (strncmp((const char *)id, prefixes[k], pl) != 0)
+        if (strncmp(id, prefixes[k], pl) != 0)
             continue;
-        const char *d = (const char *)id + pl;
+        const char *d = id + pl;
         size_t nd = strspn(d, "0123456789");
         if (nd > 0 && d[nd] == '\0' && nd < cap) {
             memcpy(num, d, nd);
@@ -446,32 +445,27 @@ footnote_id(const xmlNode *n, char *num, size_t cap)
             yes = 1;
         }
     }
-    xmlFree(id);
     return yes;
 }
 
 /* The back-link of a footnote body ("1" of LibreOffice, "[1]" of Word, "↩" of pandoc). */
 static int
-is_note_backlink(const xmlNode *n)
+is_note_backlink(const struct html_node *n)
 {
     if (!html_is(n, "a"))
         return 0;
-    xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
-    xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
-    const char *h = (const char *)href;
-    int yes = (cls && (strstr((const char *)cls, "sdfootnotesym") ||
-                       strstr((const char *)cls, "footnote-back"))) ||
+    const char *cls = html_attr(n, "class");
+    const char *h = html_attr(n, "href");
+    int yes = (cls && (strstr(cls, "sdfootnotesym") || strstr(cls, "footnote-back"))) ||
               (h && (strncmp(h, "#_ftnref", 8) == 0 || strncmp(h, "#_ednref", 8) == 0 ||
                      (strncmp(h, "#sdfootnote", 11) == 0 && strstr(h, "anc"))));
-    xmlFree(cls);
-    xmlFree(href);
     return yes;
 }
 
 static int
-heading_level(const xmlNode *n)
+heading_level(const struct html_node *n)
 {
-    const char *s = (const char *)n->name;
+    const char *s = n->name;
     if ((s[0] == 'h' || s[0] == 'H') && s[1] >= '1' && s[1] <= '6' && s[2] == '\0')
         return s[1] - '0';
     return 0;
@@ -479,21 +473,21 @@ heading_level(const xmlNode *n)
 
 /* One column used for layout (a whole page inside a table): its content is ordinary blocks. */
 static int
-row_is_wide(const xmlNode *tr)
+row_is_wide(const struct html_node *tr)
 {
     int cells = 0;
-    for (const xmlNode *td = tr->children; td; td = td->next)
+    for (const struct html_node *td = tr->children; td; td = td->next)
         cells += html_is(td, "td") || html_is(td, "th");
     return cells > 1;
 }
 
 static int
-is_layout_table(const xmlNode *table)
+is_layout_table(const struct html_node *table)
 {
-    for (const xmlNode *g = table->children; g; g = g->next) {
+    for (const struct html_node *g = table->children; g; g = g->next) {
         if (html_is(g, "tr") && row_is_wide(g))
             return 0;
-        for (const xmlNode *tr = html_is(g, "tr") ? NULL : g->children; tr; tr = tr->next)
+        for (const struct html_node *tr = html_is(g, "tr") ? NULL : g->children; tr; tr = tr->next)
             if (html_is(tr, "tr") && row_is_wide(tr))
                 return 0;
     }
@@ -501,7 +495,7 @@ is_layout_table(const xmlNode *table)
 }
 
 static void
-enter_block(struct walker *w, xmlNode *n)
+enter_block(struct walker *w, struct html_node *n)
 {
     flush(w);
     int hl = heading_level(n);
@@ -531,7 +525,7 @@ enter_block(struct walker *w, xmlNode *n)
 }
 
 static void
-leave_block(struct walker *w, xmlNode *n)
+leave_block(struct walker *w, struct html_node *n)
 {
     flush(w);
     if (n == w->owner) {
@@ -544,28 +538,27 @@ leave_block(struct walker *w, xmlNode *n)
 }
 
 static int
-is_text(const xmlNode *n)
+is_text(const struct html_node *n)
 {
-    return n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE;
+    return n->type == XML_TEXT_NODE;
 }
 
 /* Nodes the walk skips entirely (enter returns 0 and leave does nothing for them). */
 static int
-skipped(const xmlNode *n)
+skipped(const struct html_node *n)
 {
     return n->type != XML_ELEMENT_NODE || html_is_hidden(n) || html_is(n, "br") ||
            is_note_backlink(n) || (html_is(n, "table") && !is_layout_table(n));
 }
 
 static int
-walk_enter(void *ctx, xmlNode *n)
+walk_enter(void *ctx, struct html_node *n)
 {
     struct walker *w = ctx;
     if (is_text(n)) {
         if (w->line == 0)
             w->line = (uint32_t)html_line(n);
-        if (n->content)
-            html_acc_text(&w->acc, (const char *)n->content, &w->st);
+        html_acc_text(&w->acc, n->content, n->len, &w->st);
         return 0;
     }
     if (!skipped(n)) {
@@ -584,7 +577,7 @@ walk_enter(void *ctx, xmlNode *n)
 }
 
 static void
-walk_leave(void *ctx, xmlNode *n)
+walk_leave(void *ctx, struct html_node *n)
 {
     struct walker *w = ctx;
     if (is_text(n) || skipped(n))
@@ -594,18 +587,8 @@ walk_leave(void *ctx, xmlNode *n)
         leave_block(w, n);
 }
 
-static xmlNode *
-find_body(xmlDoc *x)
-{
-    xmlNode *root = xmlDocGetRootElement(x);
-    for (xmlNode *n = root ? root->children : NULL; n; n = n->next)
-        if (html_is(n, "body"))
-            return n;
-    return root;
-}
-
 static void
-walk_body(struct px_doc *doc, struct px_diag *dg, xmlNode *body)
+walk_body(struct px_doc *doc, struct px_diag *dg, struct html_node *body)
 {
     static const struct html_walk_ops ops = {walk_enter, walk_leave};
     struct walker w;
@@ -650,20 +633,12 @@ px_parse_html(struct px_doc *doc, struct px_diag *dg)
         return -1;
     }
     int rc = -1;
-    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
-    if (!ctxt) {
-        px_buf_release(&u8);
-        return px_error(dg, "cannot create an HTML parser for '%s'", doc->path);
-    }
-    int opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-               HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
-    xmlDoc *x = htmlCtxtReadMemory(ctxt, u8.ptr, (int)u8.len, doc->path, "UTF-8", opts);
-    xmlNode *body = x ? find_body(x) : NULL;
-    if (!body) {
+    struct html_tree tree;
+    if (html_tree_build(&tree, doc->path, u8.ptr, u8.len) != 0) {
         px_diag_report(dg, PX_ERROR, doc->path, 0, 0, "no HTML content in '%s'", doc->path);
         goto done;
     }
-    walk_body(doc, dg, body);
+    walk_body(doc, dg, tree.body);
     px_tables_merge_pages(doc);
     if (doc->nblocks == 0) {
         px_diag_report(dg, PX_ERROR, doc->path, 0, 0, "no text in HTML file '%s'", doc->path);
@@ -671,8 +646,7 @@ px_parse_html(struct px_doc *doc, struct px_diag *dg)
     }
     rc = 0;
 done:
-    xmlFreeDoc(x);
-    htmlFreeParserCtxt(ctxt);
+    html_tree_release(&tree);
     px_buf_release(&u8);
     return rc;
 }

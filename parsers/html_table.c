@@ -39,18 +39,17 @@ struct pending {
 };
 
 struct cell_walk {
-    xmlNode *root;
+    struct html_node *root;
     struct html_acc acc;
     struct html_style st;
 };
 
 static int
-cell_enter(void *ctx, xmlNode *n)
+cell_enter(void *ctx, struct html_node *n)
 {
     struct cell_walk *w = ctx;
-    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        if (n->content)
-            html_acc_text(&w->acc, (const char *)n->content, &w->st);
+    if (n->type == XML_TEXT_NODE) {
+        html_acc_text(&w->acc, n->content, n->len, &w->st);
         return 0;
     }
     if (n->type != XML_ELEMENT_NODE || html_is_hidden(n))
@@ -64,7 +63,7 @@ cell_enter(void *ctx, xmlNode *n)
 }
 
 static void
-cell_leave(void *ctx, xmlNode *n)
+cell_leave(void *ctx, struct html_node *n)
 {
     struct cell_walk *w = ctx;
     if (n->type != XML_ELEMENT_NODE || html_is_hidden(n))
@@ -76,7 +75,7 @@ cell_leave(void *ctx, xmlNode *n)
 
 /* The cell's text, trimmed, into acc (the caller owns acc). */
 static void
-cell_text(xmlNode *cell, struct cell_walk *w)
+cell_text(struct html_node *cell, struct cell_walk *w)
 {
     static const struct html_walk_ops ops = {cell_enter, cell_leave};
     html_acc_reset(&w->acc);
@@ -136,7 +135,7 @@ struct row_path {
 };
 
 static char *
-cell_locator(struct html_ctx *c, struct row_path *rp, const xmlNode *td)
+cell_locator(struct html_ctx *c, struct row_path *rp, const struct html_node *td)
 {
     int th = html_is(td, "th");
     size_t n = th ? ++rp->nth : ++rp->ntd;
@@ -149,7 +148,7 @@ cell_locator(struct html_ctx *c, struct row_path *rp, const xmlNode *td)
 }
 
 static void
-place_cell(struct html_ctx *c, struct px_row *r, xmlNode *td, struct cell_walk *w,
+place_cell(struct html_ctx *c, struct px_row *r, struct html_node *td, struct cell_walk *w,
            struct pending *pend, size_t *col, char *locator)
 {
     long colspan = html_attr_long(td, "colspan", 1, 1, MAX_COLS);
@@ -175,7 +174,7 @@ place_cell(struct html_ctx *c, struct px_row *r, xmlNode *td, struct cell_walk *
 
 /* Returns non-zero when every cell of the row is a <th>. */
 static int
-build_row(struct html_ctx *c, struct px_table *t, xmlNode *tr, struct cell_walk *w,
+build_row(struct html_ctx *c, struct px_table *t, struct html_node *tr, struct cell_walk *w,
           struct pending *pend, struct row_path *rp)
 {
     struct px_row *r = px_table_add_row(c->doc, t);
@@ -183,7 +182,7 @@ build_row(struct html_ctx *c, struct px_table *t, xmlNode *tr, struct cell_walk 
     r->span.byte = c->stream;
     size_t col = 0;
     int all_th = 1, any = 0;
-    for (xmlNode *td = tr->children; td; td = td->next) {
+    for (struct html_node *td = tr->children; td; td = td->next) {
         if (!html_is(td, "td") && !html_is(td, "th"))
             continue;
         fill_covered(c, r, pend, &col);
@@ -217,12 +216,12 @@ row_path_set(struct row_path *rp, size_t table_no, const char *group, size_t n)
 
 /* The rows of a row group (<thead>, <tbody>, <tfoot>); group is its locator step. */
 static void
-build_group(struct html_ctx *c, struct px_table *t, xmlNode *g, const char *group,
+build_group(struct html_ctx *c, struct px_table *t, struct html_node *g, const char *group,
             struct cell_walk *w, struct pending *pend, struct row_path *rp)
 {
     int head = html_is(g, "thead");
     size_t ntr = 0;
-    for (xmlNode *tr = g->children; tr; tr = tr->next) {
+    for (struct html_node *tr = g->children; tr; tr = tr->next) {
         if (!html_is(tr, "tr"))
             continue;
         row_path_set(rp, c->ntables + 1, group, ++ntr);
@@ -232,7 +231,7 @@ build_group(struct html_ctx *c, struct px_table *t, xmlNode *g, const char *grou
 }
 
 static void
-build_rows(struct html_ctx *c, struct px_table *t, xmlNode *table, struct pending *pend)
+build_rows(struct html_ctx *c, struct px_table *t, struct html_node *table, struct pending *pend)
 {
     static const char *const groups[] = {"thead", "tbody", "tfoot"};
     size_t ngroup[3] = {0, 0, 0}, ntr = 0;
@@ -241,7 +240,7 @@ build_rows(struct html_ctx *c, struct px_table *t, xmlNode *table, struct pendin
     struct row_path rp = {PX_BUF_INIT, 0, 0};
     char group[32];
     /* html_table() counts this table once it is built: it is number ntables + 1. */
-    for (xmlNode *g = table->children; g; g = g->next) {
+    for (struct html_node *g = table->children; g; g = g->next) {
         for (size_t k = 0; k < 3; k++) {
             if (!html_is(g, groups[k]))
                 continue;
@@ -293,7 +292,7 @@ mark_header_rows(struct px_table *t)
 }
 
 void
-html_table(struct html_ctx *c, xmlNode *table)
+html_table(struct html_ctx *c, struct html_node *table)
 {
     struct pending pend[MAX_COLS];
     memset(pend, 0, sizeof pend);

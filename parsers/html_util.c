@@ -1,4 +1,4 @@
-/* html_util — text accumulation, tree walk and element tests of the HTML parser. */
+/* html_util — text accumulation, tree walk, element and attribute tests of the HTML parser. */
 #include "html_internal.h"
 
 #include <stdlib.h>
@@ -29,29 +29,29 @@ count_style(struct html_acc *a, unsigned char c, const struct html_style *st)
         a->italic++;
 }
 
-/* Bytes html_acc_text() copies as they are outside <pre> and <sup>: not space, not NUL. */
+/* Bytes html_acc_text() copies as they are outside <pre> and <sup>: not space. */
 static size_t
-plain_run(const unsigned char *p)
+plain_run(const unsigned char *p, const unsigned char *end)
 {
     size_t k = 0;
-    while (p[k] && !is_html_space(p[k]))
+    while (p + k < end && !is_html_space(p[k]))
         k++;
     return k;
 }
 
 void
-html_acc_text(struct html_acc *a, const char *s, const struct html_style *st)
+html_acc_text(struct html_acc *a, const char *s, size_t len, const struct html_style *st)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
     if (st->pre == 0 && st->sup == 0) {
         /* The common case, a run at a time: same output as the loop below. */
-        while (*p) {
+        while (p < end) {
             if (is_html_space(*p)) {
                 a->space = 1;
                 p++;
                 continue;
             }
-            size_t k = plain_run(p);
+            size_t k = plain_run(p, end);
             if (a->space && a->buf.len > 0 && a->buf.ptr[a->buf.len - 1] != '\n')
                 px_buf_putc(&a->buf, ' ');
             a->space = 0;
@@ -69,7 +69,7 @@ html_acc_text(struct html_acc *a, const char *s, const struct html_style *st)
         }
         return;
     }
-    for (; *p; p++) {
+    for (; p < end; p++) {
         unsigned char c = *p;
         if (st->pre > 0 && c == '\n') {
             px_buf_putc(&a->buf, '\n');
@@ -125,9 +125,9 @@ html_acc_reset(struct html_acc *a)
 }
 
 void
-html_walk(xmlNode *root, const struct html_walk_ops *ops, void *ctx)
+html_walk(struct html_node *root, const struct html_walk_ops *ops, void *ctx)
 {
-    xmlNode *n = root;
+    struct html_node *n = root;
     while (n) {
         if (ops->enter(ctx, n) && n->children) {
             n = n->children;
@@ -146,39 +146,25 @@ html_walk(xmlNode *root, const struct html_walk_ops *ops, void *ctx)
     }
 }
 
-/* First letters differ (ASCII case-insensitively): the names differ, without a call. */
-static int
-first_differs(const xmlChar *a, const char *b)
-{
-    unsigned char x = a[0], y = (unsigned char)b[0];
-    if (x >= 'A' && x <= 'Z')
-        x = (unsigned char)(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z')
-        y = (unsigned char)(y - 'A' + 'a');
-    return x != y;
-}
-
 int
-html_is(const xmlNode *n, const char *name)
+html_is(const struct html_node *n, const char *name)
 {
-    return n && n->type == XML_ELEMENT_NODE && n->name && !first_differs(n->name, name) &&
-           xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+    return n && n->type == XML_ELEMENT_NODE && n->name[0] == name[0] && strcmp(n->name, name) == 0;
 }
 
 static int
-name_in(const xmlNode *n, const char *const *names, size_t count)
+name_in(const struct html_node *n, const char *const *names, size_t count)
 {
-    if (!n || n->type != XML_ELEMENT_NODE || !n->name)
+    if (!n || n->type != XML_ELEMENT_NODE)
         return 0;
     for (size_t k = 0; k < count; k++)
-        if (!first_differs(n->name, names[k]) &&
-            xmlStrcasecmp(n->name, (const xmlChar *)names[k]) == 0)
+        if (n->name[0] == names[k][0] && strcmp(n->name, names[k]) == 0)
             return 1;
     return 0;
 }
 
 int
-html_is_hidden(const xmlNode *n)
+html_is_hidden(const struct html_node *n)
 {
     static const char *const hidden[] = {"script",   "style",  "head",   "title", "noscript",
                                          "template", "iframe", "object", "embed", "svg",
@@ -187,7 +173,7 @@ html_is_hidden(const xmlNode *n)
 }
 
 int
-html_is_block(const xmlNode *n)
+html_is_block(const struct html_node *n)
 {
     static const char *const blocks[] = {
         "p",          "div",     "h1",      "h2",     "h3",     "h4",         "h5",
@@ -235,48 +221,31 @@ css_italic(const char *style)
     return v && strncmp(v, "italic", 6) == 0;
 }
 
-/*
- * Value of attribute name of n without a copy when it is one text node (as
- * the HTML parser makes it); otherwise the copy xmlGetProp() makes, left in
- * *owned for the caller to xmlFree(). NULL when absent, as xmlGetProp()
- * (an HTML document's DTD declares no attribute defaults).
- */
-static const char *
-attr_peek(const xmlNode *n, const char *name, xmlChar **owned)
+const char *
+html_attr(const struct html_node *n, const char *name)
 {
-    *owned = NULL;
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (a->type != XML_ATTRIBUTE_NODE || a->ns || !xmlStrEqual(a->name, (const xmlChar *)name))
-            continue;
-        const xmlNode *c = a->children;
-        if (c && !c->next && (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-            c->content)
-            return (const char *)c->content;
-        *owned = xmlGetProp(n, (const xmlChar *)name);
-        return (const char *)*owned;
-    }
+    for (const struct html_attr *a = n->properties; a; a = a->next)
+        if (a->name[0] == name[0] && strcmp(a->name, name) == 0)
+            return a->value;
     return NULL;
 }
 
 /* References to a footnote inside the text: LibreOffice, Word and pandoc spellings. */
 static int
-is_note_ref(const xmlNode *n)
+is_note_ref(const struct html_node *n)
 {
     if (!html_is(n, "a"))
         return 0;
-    xmlChar *cls_owned, *href_owned;
-    const char *cls = attr_peek(n, "class", &cls_owned);
-    const char *href = attr_peek(n, "href", &href_owned);
+    const char *cls = html_attr(n, "class");
+    const char *href = html_attr(n, "href");
     int yes = (cls && (strstr(cls, "sdfootnoteanc") || strstr(cls, "footnote-ref"))) ||
               (href && (strncmp(href, "#_ftn", 5) == 0 || strncmp(href, "#_edn", 5) == 0) &&
                strncmp(href + 5, "ref", 3) != 0);
-    xmlFree(cls_owned);
-    xmlFree(href_owned);
     return yes;
 }
 
 void
-html_style_update(struct html_style *st, const xmlNode *n, int sign)
+html_style_update(struct html_style *st, const struct html_node *n, int sign)
 {
     if (html_is(n, "b") || html_is(n, "strong"))
         st->bold += sign;
@@ -287,36 +256,31 @@ html_style_update(struct html_style *st, const xmlNode *n, int sign)
     else if (html_is(n, "pre"))
         st->pre += sign;
     if (!n->properties)
-        return; /* no style attribute, and xmlGetProp() would find none */
-    xmlChar *owned;
-    const char *style = attr_peek(n, "style", &owned);
+        return; /* no style attribute */
+    const char *style = html_attr(n, "style");
     if (style) {
         if (css_bold(style))
             st->bold += sign;
         if (css_italic(style))
             st->italic += sign;
     }
-    xmlFree(owned);
 }
 
 long
-html_attr_long(const xmlNode *n, const char *name, long def, long lo, long hi)
+html_attr_long(const struct html_node *n, const char *name, long def, long lo, long hi)
 {
-    xmlChar *owned;
-    const char *v = attr_peek(n, name, &owned);
+    const char *v = html_attr(n, name);
     if (!v)
         return def;
     char *end;
     long x = strtol(v, &end, 10);
     if (end == v)
         x = def;
-    xmlFree(owned);
     return x < lo ? lo : x > hi ? hi : x;
 }
 
 long
-html_line(const xmlNode *n)
+html_line(const struct html_node *n)
 {
-    long line = xmlGetLineNo(n);
-    return line > 0 ? line : 0;
+    return n->line;
 }

@@ -342,6 +342,59 @@ TEST(deep_nesting)
     px_buf_release(&b);
 }
 
+/* Field by field: same blocks, spans and locators. */
+static void
+check_same_blocks(const struct px_doc *a, const struct px_doc *b)
+{
+    CHECK_INT(a->nblocks, b->nblocks);
+    for (size_t i = 0; i < a->nblocks && i < b->nblocks; i++) {
+        const struct px_block *x = &a->blocks[i], *y = &b->blocks[i];
+        CHECK_INT(x->type, y->type);
+        CHECK_INT(x->level, y->level);
+        CHECK_INT(x->flags, y->flags);
+        CHECK_STR(x->text, y->text);
+        CHECK_INT(x->span.line, y->span.line);
+        CHECK_INT(x->span.byte, y->span.byte);
+        CHECK_STR(x->locator ? x->locator : "", y->locator ? y->locator : "");
+        CHECK_STR(x->number ? x->number : "", y->number ? y->number : "");
+    }
+}
+
+/*
+ * A plain page is read without libxml2; a comment sends the same page
+ * through libxml2 (and changes no block): both must give the same blocks.
+ * Unclosed <li>/<td>/<p>, stray end tags, references, long text (libxml2
+ * numbers a text by where its first 1,000 bytes end) and multi-line tags.
+ */
+TEST(plain_pages_read_like_libxml2)
+{
+    struct px_buf page = PX_BUF_INIT, slow = PX_BUF_INIT;
+    px_buf_puts(&page,
+                "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+                "<title>K&amp;H</title>\n<style>p { }</style>\n</head>\n<body>\n"
+                "<h2 class=\"x\">I. MỤC TIÊU</h2>\n<p>1. Nội dung &quot;a&quot; &#7843;</p>\n"
+                "<ul><li>một<li>hai <b>đậm</b>\n</ul></p>\n<ol type=\"a\" start=\"2\"><li>ba</ol>\n"
+                "<table><tr><td colspan=\"2\">a<td>b\n<tr><th\nrowspan=\"2\">c</th></tr></table>\n"
+                "<div><p>x</p>");
+    for (int i = 0; i < 40; i++)
+        px_buf_puts(&page, "chữ chữ chữ chữ chữ chữ chữ chữ\n");
+    px_buf_puts(&page, "</span></div><p>tiếp<sup>1</sup> <a href=\"#_ftn1\">[1]</a>\n");
+    px_buf_put(&slow, page.ptr, page.len);
+    px_buf_puts(&slow, "<!-- through libxml2 -->");
+    px_buf_puts(&page, "\n</body>\n</html>\n");
+    px_buf_puts(&slow, "\n</body>\n</html>\n");
+    struct px_doc a, b;
+    struct px_diag da, db;
+    CHECK_INT(parse_bytes(&a, &da, page.ptr, page.len), 0);
+    CHECK_INT(parse_bytes(&b, &db, slow.ptr, slow.len), 0);
+    CHECK(a.nblocks >= 8);
+    check_same_blocks(&a, &b);
+    done(&a, &da);
+    done(&b, &db);
+    px_buf_release(&page);
+    px_buf_release(&slow);
+}
+
 int
 main(void)
 {
@@ -357,5 +410,6 @@ main(void)
     RUN(bom);
     RUN(binary_refused);
     RUN(deep_nesting);
+    RUN(plain_pages_read_like_libxml2);
     return DONE();
 }
