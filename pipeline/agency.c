@@ -140,7 +140,11 @@ struct px_agencies {
     struct first_index alias_ix, province_ix;
     uint32_t abbr_at[257]; /* abbreviations by first byte: abbr_ix[abbr_at[c] .. abbr_at[c + 1]) */
     uint32_t *abbr_ix;     /* NULL while loading */
+    struct reading_memo *memo; /* texts read so far (reader_init); changes while ag is const */
 };
+
+static struct reading_memo *memo_new(void);
+static void memo_free(struct reading_memo *m);
 
 /* ------------------------------------------------------------------ keys */
 
@@ -166,6 +170,19 @@ static const uint16_t vn_case[][2] = {
     {0x01A0, 0x01A1}, {0x01AF, 0x01B0},
 };
 
+/* vn_case starts with its pairs in U+00C0..U+00FF. */
+enum { LATIN1_PAIRS = 16 };
+
+/* Bit (c - 0xC0) set for each upper-case letter c of the Latin-1 pairs of vn_case. */
+static uint32_t
+latin1_upper_mask(void)
+{
+    uint32_t m = 0;
+    for (size_t i = 0; i < LATIN1_PAIRS; i++)
+        m |= UINT32_C(1) << (vn_case[i][0] - 0xC0);
+    return m;
+}
+
 /* The combining marks Vietnamese text written decomposed uses; they fold to themselves. */
 static int
 is_vn_mark(uint32_t c)
@@ -185,7 +202,12 @@ vn_fold(uint32_t c)
         return c | 1;
     if (is_vn_mark(c))
         return c;
-    for (size_t i = 0; i < sizeof vn_case / sizeof vn_case[0]; i++)
+    if (c >= 0xC0 && c <= 0xFF) {
+        /* Latin-1: the pairs of vn_case are c and c + 0x20, a bit each */
+        uint32_t up = c & ~UINT32_C(0x20);
+        return up <= 0xDD && (latin1_upper_mask() >> (up - 0xC0) & 1) ? up + 0x20 : 0;
+    }
+    for (size_t i = LATIN1_PAIRS; i < sizeof vn_case / sizeof vn_case[0]; i++)
         if (c == vn_case[i][0] || c == vn_case[i][1])
             return vn_case[i][1];
     return 0;
@@ -275,7 +297,12 @@ word_key(const char *s, size_t len, struct px_buf *b)
 {
     fold_word(s, len, b);
     if (b->len < 3 || (unsigned char)b->ptr[b->len - 1] < 0x80)
-        return; /* every pair of tone_fix ends in a toned vowel, 2 or 3 bytes */
+        return;               /* every pair of tone_fix ends in a toned vowel, 2 or 3 bytes */
+    size_t last = b->len - 1; /* start of the last character */
+    while (last > 0 && ((unsigned char)b->ptr[last] & 0xC0) == 0x80)
+        last--;
+    if (last == 0 || (b->ptr[last - 1] != 'o' && b->ptr[last - 1] != 'u'))
+        return; /* and every one opens with "o" or "u" */
     for (size_t i = 0; i < sizeof tone_fix / sizeof tone_fix[0]; i++) {
         size_t fl = strlen(tone_fix[i][0]);
         if (b->len < fl || memcmp(b->ptr + b->len - fl, tone_fix[i][0], fl) != 0)
@@ -394,14 +421,24 @@ unicode_punct_len(const char *s, size_t left)
     return 0;
 }
 
+/* Room for cap tokens, the ones so far kept; every slot is written before it is read. */
+static void
+toks_reserve(struct toks *t, struct px_arena *a, size_t cap)
+{
+    if (cap <= t->cap)
+        return;
+    struct tok *v = px_arena_alloc(a, cap * sizeof *v);
+    if (t->n)
+        memcpy(v, t->v, t->n * sizeof *v);
+    t->v = v;
+    t->cap = cap;
+}
+
 static void
 push_tok(struct toks *t, struct px_arena *a, struct tok tk)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        t->v = px_arena_grow(a, t->v, t->n, cap, sizeof *t->v);
-        t->cap = cap;
-    }
+    if (t->n == t->cap)
+        toks_reserve(t, a, t->cap ? t->cap * 2 : 32);
     t->v[t->n++] = tk;
 }
 
@@ -416,6 +453,25 @@ starts_upper(const char *s, size_t len)
     return c > 0 && u_isupper(c);
 }
 
+/* End of the word starting at s[i]: its bytes run on up to punctuation, a
+ * separator, or a hyphen not between two word bytes. */
+static size_t
+word_end(const char *s, size_t len, size_t i)
+{
+    size_t j = i;
+    for (; j < len; j++) {
+        unsigned char c = (unsigned char)s[j];
+        if (c >= 0x80) {
+            if (unicode_punct_len(s + j, len - j))
+                break;
+        } else if (!is_word_byte(c) &&
+                   !(c == '-' && j > i && j + 1 < len && is_word_byte((unsigned char)s[j + 1]))) {
+            break;
+        }
+    }
+    return j;
+}
+
 /*
  * Split s into tokens. A hyphen between two word characters stays inside
  * the word ("I-Office"); spaced hyphens and dashes are '-' tokens.
@@ -427,6 +483,7 @@ tokenize(struct px_arena *a, const struct keysrc *src, const char *s, size_t len
     size_t i = 0;
 
     out->n = 0;
+    toks_reserve(out, a, len / 4 + 16); /* a token takes about five bytes of text */
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
         size_t ul = unicode_punct_len(s + i, len - i);
@@ -445,12 +502,7 @@ tokenize(struct px_arena *a, const struct keysrc *src, const char *s, size_t len
                          ? key_for(src, a, "-", 1, 1, &tk.kid)
                          : key_for(src, a, "\"", 1, 1, &tk.kid);
         } else if (is_word_byte(c)) {
-            size_t j = i;
-            while (j < len && !unicode_punct_len(s + j, len - j) &&
-                   (is_word_byte((unsigned char)s[j]) ||
-                    (s[j] == '-' && j > i && j + 1 < len && is_word_byte((unsigned char)s[j + 1]))))
-                j++;
-            tk.len = j - i;
+            tk.len = word_end(s, len, i) - i;
             tk.kind = TK_WORD;
             word_key(s + i, tk.len, &key);
             tk.key = key_for(src, a, key.ptr, key.len, 0, &tk.kid);
@@ -472,10 +524,54 @@ tok_is(const struct tok *t, const char *key)
 
 /* ------------------------------------------------------ abbreviations */
 
+/* The longest abbreviation whose short form is a whole word at s[i..len), or NULL. */
+static const struct abbr *
+abbr_at(const struct px_agencies *ag, const char *s, size_t len, size_t i)
+{
+    const struct abbr *best = NULL;
+    if (i > 0 && is_word_byte((unsigned char)s[i - 1]))
+        return NULL;
+    /* the abbreviations that start with this byte (all of them while loading) */
+    unsigned char c = (unsigned char)s[i];
+    size_t from = ag->abbr_ix ? ag->abbr_at[c] : 0;
+    size_t to = ag->abbr_ix ? ag->abbr_at[c + 1] : ag->nabbrs;
+    for (size_t q = from; q < to; q++) {
+        const struct abbr *ab = &ag->abbrs[ag->abbr_ix ? ag->abbr_ix[q] : q];
+        if (ab->slen > len - i || memcmp(s + i, ab->shortf, ab->slen) != 0)
+            continue;
+        if (i + ab->slen < len && is_word_byte((unsigned char)s[i + ab->slen]))
+            continue;
+        if (!best || ab->slen > best->slen)
+            best = ab;
+    }
+    return best;
+}
+
+/* Can an abbreviation start at s[i]? (a quick no for most bytes) */
+static int
+may_start_abbr(const struct px_agencies *ag, const char *s, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (ag->abbr_ix && ag->abbr_at[c] == ag->abbr_at[c + 1])
+        return 0; /* no abbreviation starts with this byte */
+    return i == 0 || !is_word_byte((unsigned char)s[i - 1]);
+}
+
+/* Room in the map for entries up to index end (and the one past it). */
+static void
+map_reserve(size_t **map, size_t *cap, size_t end)
+{
+    if (end + 1 > *cap) {
+        *cap = (end + 1) * 2;
+        *map = px_xrealloc(*map, *cap * sizeof **map);
+    }
+}
+
 /*
  * Copy text with every whole-word abbreviation expanded (longest first).
  * When map is not NULL it receives, for every output byte and one past the
- * end, the input offset it came from (heap, caller frees).
+ * end, the input offset it came from (heap, caller frees). The bytes where
+ * no abbreviation can start are copied a run at a time.
  */
 static void
 expand_abbrs(const struct px_agencies *ag, const char *s, size_t len, struct px_buf *out,
@@ -487,33 +583,28 @@ expand_abbrs(const struct px_agencies *ag, const char *s, size_t len, struct px_
     if (map)
         *map = px_xmalloc(cap * sizeof **map);
     while (i < len) {
-        const struct abbr *best = NULL;
-        if (i == 0 || !is_word_byte((unsigned char)s[i - 1])) {
-            /* the abbreviations that start with this byte (all of them while loading) */
-            unsigned char c = (unsigned char)s[i];
-            size_t from = ag->abbr_ix ? ag->abbr_at[c] : 0;
-            size_t to = ag->abbr_ix ? ag->abbr_at[c + 1] : ag->nabbrs;
-            for (size_t q = from; q < to; q++) {
-                const struct abbr *ab = &ag->abbrs[ag->abbr_ix ? ag->abbr_ix[q] : q];
-                if (ab->slen > len - i || memcmp(s + i, ab->shortf, ab->slen) != 0)
-                    continue;
-                if (i + ab->slen < len && is_word_byte((unsigned char)s[i + ab->slen]))
-                    continue;
-                if (!best || ab->slen > best->slen)
-                    best = ab;
+        size_t run = i;
+        while (run < len && !may_start_abbr(ag, s, run))
+            run++;
+        if (run > i) {
+            size_t from = out->len;
+            px_buf_put(out, s + i, run - i);
+            if (map) {
+                map_reserve(map, &cap, out->len);
+                for (size_t k = 0; k < run - i; k++)
+                    (*map)[from + k] = i + k;
             }
+            i = run;
+            continue;
         }
+        const struct abbr *best = abbr_at(ag, s, len, i);
         size_t from = out->len;
-        if (best) {
+        if (best)
             px_buf_puts(out, best->longf);
-        } else {
+        else
             px_buf_putc(out, s[i]);
-        }
         if (map) {
-            if (out->len + 1 > cap) {
-                cap = (out->len + 1) * 2;
-                *map = px_xrealloc(*map, cap * sizeof **map);
-            }
+            map_reserve(map, &cap, out->len);
             for (size_t k = from; k < out->len; k++)
                 (*map)[k] = i;
         }
@@ -798,6 +889,7 @@ px_agencies_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag 
 {
     struct px_agencies *ag = px_xcalloc(1, sizeof *ag);
 
+    ag->memo = memo_new();
     (void)nz; /* keys are folded here with ICU: tables and text compare alike */
     px_arena_init(&ag->arena);
     /* Abbreviations first: aliases are expanded the same way as the text. */
@@ -836,6 +928,7 @@ px_agencies_free(struct px_agencies *ag)
     free(ag->std_names);
     free(ag->provinces);
     px_arena_release(&ag->arena);
+    memo_free(ag->memo);
     free(ag);
 }
 
@@ -1471,19 +1564,135 @@ province_index(const struct px_agencies *ag, const char *province)
     return -1;
 }
 
-/* Expand and tokenise text into r (tokens in scratch). */
-static void
-reader_init(struct reader *r, const struct px_agencies *ag, const char *province, struct px_buf *ex,
-            struct toks *tk, struct px_arena *scratch, const char *text, size_t len, size_t **map)
-{
-    struct keysrc src = {NULL, &ag->keys};
+/* ------------------------------------------------------ the reading memo */
 
-    expand_abbrs(ag, text, len, ex, map);
-    tokenize(scratch, &src, ex->ptr, ex->len, tk);
+/*
+ * Extraction reads one text several times (its province, its lead, its
+ * agencies, a dangling head): each text is expanded and tokenised once and
+ * kept, by content, until px_agencies_forget (or until the memo holds
+ * MEMO_MAX_BYTES of text, when it starts over).
+ */
+struct reading {
+    uint32_t hash;
+    size_t len;
+    const char *text;  /* NULL: empty slot */
+    const char *ex;    /* the expanded text */
+    const size_t *map; /* expanded offset -> text offset, one past the end included */
+    const struct tok *t;
+    size_t n;
+};
+
+struct reading_memo {
+    struct px_arena arena; /* everything the readings point to */
+    struct reading *slot;  /* open addressing by hash */
+    size_t mask, n, bytes;
+};
+
+enum { MEMO_MAX_BYTES = 1 << 22 };
+
+static void
+memo_forget(struct reading_memo *m)
+{
+    px_arena_release(&m->arena);
+    free(m->slot);
+    memset(m, 0, sizeof *m);
+}
+
+static struct reading_memo *
+memo_new(void)
+{
+    return px_xcalloc(1, sizeof(struct reading_memo));
+}
+
+static void
+memo_free(struct reading_memo *m)
+{
+    if (m)
+        memo_forget(m);
+    free(m);
+}
+
+static struct reading *
+memo_slot(struct reading_memo *m, uint32_t hash, const char *text, size_t len)
+{
+    size_t i = hash & m->mask;
+    for (; m->slot[i].text; i = (i + 1) & m->mask)
+        if (m->slot[i].hash == hash && m->slot[i].len == len &&
+            memcmp(m->slot[i].text, text, len) == 0)
+            break;
+    return &m->slot[i];
+}
+
+/* Room for one more reading: the table at most half full. */
+static void
+memo_reserve(struct reading_memo *m)
+{
+    if (m->slot && 2 * (m->n + 1) <= m->mask + 1)
+        return;
+    size_t cap = m->slot ? 2 * (m->mask + 1) : 256;
+    struct reading *old = m->slot;
+    size_t old_cap = m->slot ? m->mask + 1 : 0;
+    m->slot = px_xcalloc(cap, sizeof *m->slot);
+    m->mask = cap - 1;
+    for (size_t k = 0; k < old_cap; k++)
+        if (old[k].text)
+            *memo_slot(m, old[k].hash, old[k].text, old[k].len) = old[k];
+    free(old);
+}
+
+/* The reading of text[0..len): expanded, mapped and tokenised on first sight. */
+static const struct reading *
+memo_read(const struct px_agencies *ag, const char *text, size_t len)
+{
+    struct reading_memo *m = ag->memo;
+    if (m->bytes + len > MEMO_MAX_BYTES)
+        memo_forget(m);
+    memo_reserve(m);
+    uint32_t hash = hash_key(text, len);
+    struct reading *rd = memo_slot(m, hash, text, len);
+    if (rd->text)
+        return rd;
+    struct px_buf ex = PX_BUF_INIT;
+    size_t *map = NULL;
+    struct toks tk = {0};
+    struct keysrc src = {NULL, &ag->keys};
+    expand_abbrs(ag, text, len, &ex, &map);
+    tokenize(&m->arena, &src, ex.ptr, ex.len, &tk);
+    size_t *kept = px_arena_alloc(&m->arena, (ex.len + 1) * sizeof *kept);
+    memcpy(kept, map, (ex.len + 1) * sizeof *kept);
+    *rd = (struct reading){hash,
+                           len,
+                           px_arena_strndup(&m->arena, text, len),
+                           px_arena_strndup(&m->arena, ex.ptr, ex.len),
+                           kept,
+                           tk.v,
+                           tk.n};
+    m->n++;
+    m->bytes += len;
+    free(map);
+    px_buf_release(&ex);
+    return rd;
+}
+
+void
+px_agencies_forget(const struct px_agencies *ag)
+{
+    memo_forget(ag->memo);
+}
+
+/* Read text into r: its tokens and map are the memo's (borrowed); scratch
+ * is for what the reading makes. */
+static void
+reader_init(struct reader *r, const struct px_agencies *ag, const char *province,
+            struct px_arena *scratch, const char *text, size_t len, const size_t **map)
+{
+    const struct reading *rd = memo_read(ag, text, len);
+    if (map)
+        *map = rd->map;
     r->ag = ag;
-    r->text = ex->ptr;
-    r->t = tk->v;
-    r->n = tk->n;
+    r->text = rd->ex;
+    r->t = (struct tok *)rd->t; /* the reader only reads its tokens */
+    r->n = rd->n;
     r->plan = province_index(ag, province);
     r->city = r->plan >= 0 && ag->std_city[r->plan];
     r->scratch = scratch;
@@ -1495,8 +1704,6 @@ px_agencies_split_roles(const struct px_agencies *ag, struct px_normalizer *nz, 
                         struct px_strlist *leads, struct px_strlist *partners)
 {
     struct px_arena scratch = PX_ARENA_INIT;
-    struct px_buf ex = PX_BUF_INIT;
-    struct toks tk = {0};
     struct reader r;
     struct sink k = {a, leads, partners, 0, 0, 0};
     size_t before = leads->n;
@@ -1505,10 +1712,9 @@ px_agencies_split_roles(const struct px_agencies *ag, struct px_normalizer *nz, 
     leads->present = 1;
     if (partners)
         partners->present = 1;
-    reader_init(&r, ag, province, &ex, &tk, &scratch, text, len, NULL);
+    reader_init(&r, ag, province, &scratch, text, len, NULL);
     r.n = dangling_start(&r);
     read_all(&r, &k, READ_SPLIT);
-    px_buf_release(&ex);
     px_arena_release(&scratch);
     return (int)(leads->n - before);
 }
@@ -1534,22 +1740,19 @@ px_agencies_lead_len(const struct px_agencies *ag, struct px_normalizer *nz, con
                      size_t len)
 {
     struct px_arena scratch = PX_ARENA_INIT;
-    struct px_buf ex = PX_BUF_INIT;
-    struct toks tk = {0};
     struct reader r;
     struct px_strlist dummy = {0, 0, NULL};
     struct sink k = {&scratch, &dummy, NULL, 0, 0, 0};
-    size_t *map = NULL, end, n = 0;
+    const size_t *map = NULL;
+    size_t end, n = 0;
 
     (void)nz;
-    reader_init(&r, ag, NULL, &ex, &tk, &scratch, text, len, &map);
+    reader_init(&r, ag, NULL, &scratch, text, len, &map);
     end = read_all(&r, &k, READ_MEASURE);
     if (dummy.n && end > 0) {
         const struct tok *t = &r.t[end - 1];
         n = map[t->off + t->len];
     }
-    free(map);
-    px_buf_release(&ex);
     px_arena_release(&scratch);
     return n;
 }
@@ -1559,20 +1762,17 @@ px_agencies_dangling_head(const struct px_agencies *ag, struct px_normalizer *nz
                           size_t len)
 {
     struct px_arena scratch = PX_ARENA_INIT;
-    struct px_buf ex = PX_BUF_INIT;
-    struct toks tk = {0};
     struct reader r;
-    size_t *map = NULL, s, n = 0;
+    const size_t *map = NULL;
+    size_t s, n = 0;
 
     (void)nz;
-    reader_init(&r, ag, NULL, &ex, &tk, &scratch, text, len, &map);
+    reader_init(&r, ag, NULL, &scratch, text, len, &map);
     s = dangling_start(&r);
     if (r.n && s < r.n)
         n = len - map[r.t[s].off];
     else if (r.n && s == 0)
         n = len - map[r.t[0].off];
-    free(map);
-    px_buf_release(&ex);
     px_arena_release(&scratch);
     return n;
 }
@@ -1582,13 +1782,11 @@ px_province_find(const struct px_agencies *ag, struct px_normalizer *nz, const c
                  size_t len)
 {
     struct px_arena scratch = PX_ARENA_INIT;
-    struct px_buf ex = PX_BUF_INIT;
-    struct toks tk = {0};
     struct reader r;
     const char *found = NULL;
 
     (void)nz;
-    reader_init(&r, ag, NULL, &ex, &tk, &scratch, text, len, NULL);
+    reader_init(&r, ag, NULL, &scratch, text, len, NULL);
     for (size_t i = 0; i < r.n && !found; i++) {
         size_t best = 0, std = 0, k;
         struct cands c;
@@ -1606,7 +1804,6 @@ px_province_find(const struct px_agencies *ag, struct px_normalizer *nz, const c
         if (best)
             found = ag->std_names[std];
     }
-    px_buf_release(&ex);
     px_arena_release(&scratch);
     return found;
 }
@@ -1616,20 +1813,17 @@ px_province_standard(const struct px_agencies *ag, struct px_normalizer *nz, con
                      size_t len)
 {
     struct px_arena scratch = PX_ARENA_INIT;
-    struct px_buf ex = PX_BUF_INIT;
-    struct toks tk = {0};
     struct reader r;
     struct cands c;
     const char *found = NULL;
     size_t k;
 
     (void)nz;
-    reader_init(&r, ag, NULL, &ex, &tk, &scratch, name, len, NULL);
+    reader_init(&r, ag, NULL, &scratch, name, len, NULL);
     c = cands_at(&r, &ag->province_ix, 0);
     while (r.n && !found && cands_next(&c, &k))
         if (match_from(&r, &ag->provinces[k].ph, 0, 0) == r.n)
             found = ag->std_names[ag->provinces[k].std];
-    px_buf_release(&ex);
     px_arena_release(&scratch);
     return found;
 }

@@ -24,7 +24,10 @@
  * Ownership: a struct px_agencies owns its tables (caller frees with
  * px_agencies_free). Strings returned by the px_province_* helpers are
  * borrowed from it. Split results are arena-owned by the arena passed in.
- * Not thread-safe only through the normaliser: one normaliser per thread.
+ * Not thread-safe: it keeps the texts it has read (expanded and tokenised,
+ * by content) so that reading one again is free; one per thread, like the
+ * normaliser. px_agencies_forget drops them (extraction does after each
+ * document); it never holds more than a few megabytes of them.
  */
 #ifndef PX_AGENCY_H
 #define PX_AGENCY_H
@@ -46,6 +49,8 @@ struct px_agencies;
 struct px_agencies *px_agencies_new(const char *rules_dir, struct px_normalizer *nz,
                                     struct px_diag *dg);
 void px_agencies_free(struct px_agencies *ag);
+/* Drop the texts read so far (see above). Results do not depend on it. */
+void px_agencies_forget(const struct px_agencies *ag);
 
 /*
  * Split text[0..len) (a "Chủ trì"/"Phối hợp" cell, a role line or a body

@@ -312,7 +312,8 @@ try_rule(const struct px_ruleset *rs, const struct px_rule *r, const char *key, 
 {
     struct px_match m;
     size_t at = 0;
-    while (at <= len && px_rule_match(rs, r, key, len, at, &m) == 1) {
+    /* key is key text: the rule's literals rule most subjects out unmatched */
+    while (at <= len && px_rule_match_key(rs, r, NULL, key, len, at, &m) == 1) {
         if (b->found && m.start >= b->start)
             return; /* a match further right can never win */
         struct ctx c = {rs, r, &m, key, len, doc_year};
@@ -340,9 +341,9 @@ search(const struct px_ruleset *rs, const char *key, size_t len, int doc_year, i
     memset(b, 0, sizeof *b);
     for (size_t i = 0; i < rs->n; i++) {
         const struct px_rule *r = &rs->rules[i];
-        if (!px_rule_in(r, "deadline."))
+        if (r->id[0] != 'd' || !px_rule_in(r, "deadline.")) /* first byte inline: most out */
             continue;
-        const char *scope = px_rule_get(r, "scope");
+        const char *scope = text_only ? px_rule_get(r, "scope") : NULL;
         if (text_only && !(scope && strcmp(scope, "text") == 0))
             continue;
         try_rule(rs, r, key, len, doc_year, b);

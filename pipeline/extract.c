@@ -90,15 +90,22 @@ px_extractor_free(struct px_extractor *ex)
 
 /*
  * Every stage reads the same block and cell texts as key text (document
- * facts, the task walk, roles): each is normalised once per document. The
+ * facts, the task walk, roles, targets): each is normalised once per
+ * document, and px_xkey_make lends it out rather than copying it. The
  * texts are looked up by address (they are arena strings of the document,
- * unchanged while it is read) in an open-addressing table.
+ * unchanged while it is read) in an open-addressing table; the rule probe
+ * of a key text (px_xmatch_any, targets) is kept with it, found by the key
+ * text's own address.
  */
 struct px_xkeycache {
     const char **text; /* slot -> text address; NULL: empty slot */
     struct px_xkey *key;
     signed char *state; /* 0 not made yet, 1 made, -1 failed */
     size_t mask;
+    /* The probe (rules.h) of a slot's key text, made on first use; the
+     * slots by key text address (slot + 1, 0 empty), to find it. */
+    struct px_rule_probe **probe;
+    uint32_t *by_key;
 };
 
 static size_t
@@ -138,6 +145,8 @@ keycache_new(const struct px_doc *doc)
     kc->text = px_xcalloc(cap, sizeof *kc->text);
     kc->key = px_xcalloc(cap, sizeof *kc->key);
     kc->state = px_xcalloc(cap, sizeof *kc->state);
+    kc->probe = px_xcalloc(cap, sizeof *kc->probe);
+    kc->by_key = px_xcalloc(cap, sizeof *kc->by_key);
     for (size_t i = 0; i < doc->nblocks; i++) {
         const struct px_block *b = &doc->blocks[i];
         keycache_add(kc, b->text);
@@ -154,13 +163,58 @@ keycache_free(struct px_xkeycache *kc)
 {
     if (!kc)
         return;
-    for (size_t i = 0; i <= kc->mask; i++)
+    for (size_t i = 0; i <= kc->mask; i++) {
         if (kc->state[i] == 1)
             px_xkey_release(&kc->key[i]);
+        free(kc->probe[i]);
+    }
+    free(kc->probe);
+    free(kc->by_key);
     free(kc->text);
     free(kc->key);
     free(kc->state);
     free(kc);
+}
+
+/* Make slot findable by the address of its key text (its own heap buffer). */
+static void
+index_key(struct px_xkeycache *kc, size_t slot)
+{
+    size_t i = addr_hash(kc->key[slot].key.ptr) & kc->mask;
+    while (kc->by_key[i])
+        i = (i + 1) & kc->mask;
+    kc->by_key[i] = (uint32_t)(slot + 1);
+}
+
+/* The cache slot whose key text is subject[0..len), whole; -1 if none. */
+static long
+key_slot(const struct px_xkeycache *kc, const char *subject, size_t len)
+{
+    for (size_t i = kc ? addr_hash(subject) & kc->mask : 0; kc && kc->by_key[i];
+         i = (i + 1) & kc->mask) {
+        size_t slot = kc->by_key[i] - 1;
+        if (kc->key[slot].key.ptr == subject)
+            return kc->key[slot].key.len == len ? (long)slot : -1;
+    }
+    return -1;
+}
+
+/* The cached probe of subject[0..len) when it is a cached key text (made
+ * now if it was not yet); else local, made now. */
+static const struct px_rule_probe *
+probe_of(struct px_xrun *r, const char *subject, size_t len, struct px_rule_probe *local)
+{
+    struct px_xkeycache *kc = r->kc;
+    long slot = key_slot(kc, subject, len);
+    if (slot < 0) {
+        px_rule_probe_init(local, subject, len);
+        return local;
+    }
+    if (!kc->probe[slot]) {
+        kc->probe[slot] = px_xmalloc(sizeof *kc->probe[slot]);
+        px_rule_probe_init(kc->probe[slot], subject, len);
+    }
+    return kc->probe[slot];
 }
 
 const struct px_xkey *
@@ -187,6 +241,8 @@ px_xkey_cached(struct px_xrun *r, const char *s)
         px_diag_release(&quiet);
         if (rc != 0)
             px_xkey_release(k);
+        else if (k->key.len)
+            index_key(kc, i);
         kc->state[i] = rc == 0 ? 1 : -1;
     }
     return kc->state[i] == 1 ? &kc->key[i] : NULL;
@@ -212,6 +268,9 @@ px_extract(struct px_extractor *ex, struct px_doc *doc, struct px_extraction *ou
     if (rc == 0 && px_extract_targets(&r) != 0)
         rc = -1;
     keycache_free(r.kc);
+    free(r.parsed);
+    free(r.splits);
+    px_agencies_forget(ex->ag); /* the agency texts of this document */
     return rc;
 }
 
@@ -228,16 +287,17 @@ px_deadline_kind_name(enum px_deadline_kind k)
 int
 px_xkey_make(struct px_xrun *r, const char *s, size_t len, struct px_xkey *k)
 {
-    free(k->map);
-    k->map = NULL;
+    if (k->borrowed) {
+        *k = (struct px_xkey){PX_BUF_INIT, NULL, 0};
+    } else {
+        free(k->map); /* the key buffer is kept for the next text */
+        k->map = NULL;
+    }
     const struct px_xkey *c = len ? px_xkey_cached(r, s) : NULL;
     if (c && s[len] == '\0') {
-        px_buf_clear(&k->key);
-        px_buf_put(&k->key, c->key.ptr, c->key.len);
-        if (c->map) {
-            k->map = px_xmalloc((c->key.len + 1) * sizeof *k->map);
-            memcpy(k->map, c->map, (c->key.len + 1) * sizeof *k->map);
-        }
+        px_buf_release(&k->key);
+        /* a view: cap 0, so nothing here writes to or frees the cache's text */
+        *k = (struct px_xkey){{c->key.ptr, c->key.len, 0}, c->map, 1};
         return 0;
     }
     return px_normalize(r->ex->nz, s, len, PX_NORM_KEY | PX_NORM_ONELINE, &k->key, &k->map, r->dg);
@@ -246,9 +306,11 @@ px_xkey_make(struct px_xrun *r, const char *s, size_t len, struct px_xkey *k)
 void
 px_xkey_release(struct px_xkey *k)
 {
-    px_buf_release(&k->key);
-    free(k->map);
-    k->map = NULL;
+    if (!k->borrowed) {
+        px_buf_release(&k->key);
+        free(k->map);
+    }
+    *k = (struct px_xkey){PX_BUF_INIT, NULL, 0};
 }
 
 size_t
@@ -295,7 +357,10 @@ px_xmatch(struct px_xrun *r, const char *id, const char *subject, size_t len, st
     const struct px_rule *rule = px_xrule(r, id);
     if (!rule)
         return 0;
-    return px_rule_match_key(&r->ex->rs, rule, NULL, subject, len, 0, m) == 1;
+    /* one rule: worth a probe only when the subject already has one */
+    long slot = key_slot(r->kc, subject, len);
+    const struct px_rule_probe *probe = slot >= 0 ? r->kc->probe[slot] : NULL;
+    return px_rule_match_key(&r->ex->rs, rule, probe, subject, len, 0, m) == 1;
 }
 
 const struct px_rule *
@@ -304,13 +369,12 @@ px_xmatch_any(struct px_xrun *r, const char *prefix, const char *subject, size_t
 {
     const struct px_xprefix *p = prefix_rules(r->ex, prefix);
     /* several rules on one subject: a probe of it rules most out at once */
-    struct px_rule_probe probe;
-    int probed = p->n >= 4 && len >= 64;
-    if (probed)
-        px_rule_probe_init(&probe, subject, len);
+    struct px_rule_probe local;
+    const struct px_rule_probe *probe =
+        p->n >= 4 && len >= 64 ? probe_of(r, subject, len, &local) : NULL;
     for (size_t i = 0; i < p->n; i++) {
         const struct px_rule *rule = p->rules[i];
-        if (px_rule_match_key(&r->ex->rs, rule, probed ? &probe : NULL, subject, len, 0, m) == 1)
+        if (px_rule_match_key(&r->ex->rs, rule, probe, subject, len, 0, m) == 1)
             return rule;
     }
     return NULL;
@@ -435,6 +499,23 @@ px_xadd_target(struct px_xrun *r)
 
 /* ---- targets: every commitment, linked to the task whose text holds it ---- */
 
+/* Does s hold a character the normaliser reads as a line break (normalize.c)?
+ * Without one, its key text and its one-line key text are the same. */
+static int
+has_newline(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n' || (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85) ||
+            (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+             ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)))
+            return 1;
+    }
+    return 0;
+}
+
+/* The targets of a block's or cell's text: on its cached key text when that
+ * is the key text px_targets_find would make (no line break in it). */
 static int
 targets_in(struct px_xrun *r, const char *text, const struct px_block *b,
            const struct px_cell *cell, int task)
@@ -443,8 +524,17 @@ targets_in(struct px_xrun *r, const char *text, const struct px_block *b,
     size_t n = 0;
     if (!text || !*text)
         return 0;
-    if (px_targets_find(&r->ex->tf, r->ex->nz, text, strlen(text), &r->doc->arena, &hits, &n,
-                        r->dg) != 0)
+    size_t tlen = strlen(text);
+    if (!px_targets_may_hit(&r->ex->tf, text, tlen))
+        return 0;
+    const struct px_xkey *k = has_newline(text, tlen) ? NULL : px_xkey_cached(r, text);
+    struct px_rule_probe local;
+    if (k && k->map)
+        px_targets_find_keyed(&r->ex->tf, text, tlen, k->key.ptr, k->key.len, k->map,
+                              probe_of(r, k->key.ptr, k->key.len, &local), &r->doc->arena, &hits,
+                              &n);
+    else if (px_targets_find(&r->ex->tf, r->ex->nz, text, tlen, &r->doc->arena, &hits, &n, r->dg) !=
+             0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         struct px_target *t = px_xadd_target(r);

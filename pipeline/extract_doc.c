@@ -351,7 +351,7 @@ sub_body_name(struct px_xrun *r, const char *key, size_t len, struct px_buf *out
 static int
 province_spelling(struct px_xrun *r, struct px_buf *name, const char *province)
 {
-    struct px_xkey k = {PX_BUF_INIT, NULL};
+    struct px_xkey k = {PX_BUF_INIT, NULL, 0};
     if (px_xkey_make(r, province, strlen(province), &k) != 0)
         return -1;
     if (k.key.len && k.key.len <= name->len &&
@@ -374,7 +374,7 @@ province_spelling(struct px_xrun *r, struct px_buf *name, const char *province)
 static size_t
 sub_lines(struct px_xrun *r, const struct units *u, size_t at, struct px_buf *out)
 {
-    struct px_xkey k = {PX_BUF_INIT, NULL};
+    struct px_xkey k = {PX_BUF_INIT, NULL, 0};
     size_t last = at;
     px_buf_puts(out, u->v[at].text);
     for (size_t j = at + 1; j < u->n && !u->v[at].c; j++) {
@@ -415,7 +415,7 @@ sub_issuer(struct px_xrun *r, const struct units *u, size_t i, const struct px_r
         sub_body_name(r, sub.p, sub.len, &name);
     } else if (i + 1 < u->n) {
         struct px_match sm;
-        struct px_xkey nk = {PX_BUF_INIT, NULL};
+        struct px_xkey nk = {PX_BUF_INIT, NULL, 0};
         struct px_buf lines = PX_BUF_INIT;
         size_t last = sub_lines(r, u, i + 1, &lines);
         if (last == (size_t)-1 || px_xkey_make(r, lines.ptr, lines.len, &nk) != 0) {
@@ -639,7 +639,7 @@ use_caption(struct px_xrun *r, struct px_xkey *k, int have_number, const char **
         }
         size_t ia, iz;
         if (!info->issuer && group_src(r, id, k, &m, "issuer", &ia, &iz)) {
-            struct px_xkey ik = {PX_BUF_INIT, NULL};
+            struct px_xkey ik = {PX_BUF_INIT, NULL, 0};
             if ((rc = px_xkey_make(r, text + ia, iz - ia, &ik)) == 0) {
                 struct px_match im;
                 const struct px_rule *rule =
@@ -781,7 +781,7 @@ int
 px_extract_docinfo(struct px_xrun *r)
 {
     struct px_docinfo *info = &r->out->info;
-    struct px_xkey k = {PX_BUF_INIT, NULL};
+    struct px_xkey k = {PX_BUF_INIT, NULL, 0};
     struct units pre = {NULL, 0, 0}, all = {NULL, 0, 0};
     const char *province = NULL;
     int rc = -1, have_number;

@@ -52,10 +52,14 @@ enum px_xmark {
     PX_XM_BULLET, /* "-"   bullet */
 };
 
-/* Key text of a string: case-folded one-line form and its map back. */
+/* Key text of a string: case-folded one-line form and its map back. Either
+ * owned (key and map on the heap) or borrowed from the run's cache (key a
+ * view with cap 0, map the cache's): px_xkey_make decides, and
+ * px_xkey_release knows which. Callers only read key and map. */
 struct px_xkey {
     struct px_buf key;
-    uint32_t *map; /* key offset -> offset in the string keyed; heap */
+    uint32_t *map; /* key offset -> offset in the string keyed */
+    int borrowed;  /* key and map belong to the run's cache */
 };
 
 struct px_xkeycache;
@@ -71,11 +75,34 @@ struct px_xrun {
     int *block_task;         /* per block: index of the task whose text holds it, or -1 */
     int **row_task;          /* per table block: per row task index (-1 none), or NULL */
     struct px_xkeycache *kc; /* key text of each block and cell text, made on first use */
+    /* Deadline cells parsed so far (a plan repeats a few phrasings down its
+     * tables): each one-line text with its deadline. Heap; px_extract frees. */
+    struct px_xparsed *parsed;
+    size_t nparsed;
+    /* Agency texts split so far into an empty list (a plan names the same
+     * agencies row after row): each text with the names. Heap; likewise. */
+    struct px_xsplit *splits;
+    size_t nsplits;
+};
+
+/* One agency text and the names px_agencies_split made of it (arena). */
+struct px_xsplit {
+    const char *text;
+    size_t len;
+    char **v;
+    size_t n;
+};
+
+/* One deadline text and what px_deadline_parse made of it. */
+struct px_xparsed {
+    const char *text;
+    struct px_deadline d;
 };
 
 /* Key text of s[0..len) into k (cleared first). 0, or -1 (reported). When s
  * is a block's or cell's text (the pointer itself) and len its length, the
- * key text is copied from the run's cache (px_xkey_cached). */
+ * key text is borrowed from the run's cache (px_xkey_cached), valid until
+ * px_extract returns. */
 int px_xkey_make(struct px_xrun *r, const char *s, size_t len, struct px_xkey *k);
 /*
  * Key text of a block's or cell's text: s must be the pointer b->text or

@@ -33,13 +33,50 @@ task_id(struct px_xrun *r, char prefix, int n)
     return px_arena_strdup(&r->doc->arena, buf);
 }
 
+/* Agency texts remembered per document: past this many, new ones are split every time. */
+enum { SPLITS_MAX = 256 };
+
+/* The names of s[0..len) split before into an empty list, or NULL. */
+static const struct px_xsplit *
+split_before(const struct px_xrun *r, const char *s, size_t len)
+{
+    for (size_t i = 0; i < r->nsplits; i++)
+        if (r->splits[i].len == len && memcmp(r->splits[i].text, s, len) == 0)
+            return &r->splits[i];
+    return NULL;
+}
+
 static void
 split_agencies(struct px_xrun *r, const char *s, size_t len, struct px_strlist *out)
 {
     out->present = 1;
-    if (len)
-        px_agencies_split(r->ex->ag, r->ex->nz, s, len, r->out->info.province, &r->doc->arena, out);
+    if (!len)
+        return;
+    /* Into an empty list the names depend on the text alone (the plan's
+     * province is fixed by now): a text split before gives the same names. */
+    int fresh = out->n == 0;
+    const struct px_xsplit *old = fresh ? split_before(r, s, len) : NULL;
+    if (old) {
+        if (old->n) { /* no names leave the list as it was, v NULL */
+            out->v = px_arena_alloc(&r->doc->arena, old->n * sizeof *out->v);
+            memcpy(out->v, old->v, old->n * sizeof *out->v);
+            out->n = old->n;
+        }
+        return;
+    }
+    px_agencies_split(r->ex->ag, r->ex->nz, s, len, r->out->info.province, &r->doc->arena, out);
+    if (fresh && r->nsplits < SPLITS_MAX) {
+        if (!r->splits)
+            r->splits = px_xcalloc(SPLITS_MAX, sizeof *r->splits);
+        char **names = px_arena_alloc(&r->doc->arena, (out->n ? out->n : 1) * sizeof *names);
+        memcpy(names, out->v, out->n * sizeof *names);
+        r->splits[r->nsplits++] =
+            (struct px_xsplit){px_arena_strndup(&r->doc->arena, s, len), len, names, out->n};
+    }
 }
+
+/* Deadline texts remembered per document: past this many, new ones are parsed every time. */
+enum { PARSED_MAX = 64 };
 
 static int
 parse_deadline(struct px_xrun *r, const char *raw, struct px_deadline *d)
@@ -48,7 +85,20 @@ parse_deadline(struct px_xrun *r, const char *raw, struct px_deadline *d)
     if (!raw || !*raw)
         return 0;
     char *one = px_xcopy_oneline(r, raw, strlen(raw));
-    return px_deadline_parse(&r->ex->rs, r->ex->nz, one, r->out->info.year, &r->doc->arena, d);
+    /* the same words give the same deadline (the plan's year is fixed by now) */
+    for (size_t i = 0; i < r->nparsed; i++)
+        if (strcmp(r->parsed[i].text, one) == 0) {
+            *d = r->parsed[i].d;
+            return 0;
+        }
+    if (px_deadline_parse(&r->ex->rs, r->ex->nz, one, r->out->info.year, &r->doc->arena, d) != 0)
+        return -1;
+    if (r->nparsed < PARSED_MAX) {
+        if (!r->parsed)
+            r->parsed = px_xcalloc(PARSED_MAX, sizeof *r->parsed);
+        r->parsed[r->nparsed++] = (struct px_xparsed){one, *d};
+    }
+    return 0;
 }
 
 /* ---- 1. assignment tables ---- */
@@ -184,7 +234,7 @@ column_role(struct px_xrun *r, const struct px_table *t, const struct columns *c
 static int
 table_columns(struct px_xrun *r, const struct px_table *t, struct columns *c)
 {
-    struct px_xkey k = {PX_BUF_INIT, NULL};
+    struct px_xkey k = {PX_BUF_INIT, NULL, 0};
     for (int i = 0; i <= COL_PRODUCT; i++)
         c->at[i] = -1;
     c->nheader = 0;
@@ -286,7 +336,7 @@ repair_boundary(struct px_xrun *r, const char *lead, const char *next_in, char *
 static int
 lead_partner_tail(struct px_xrun *r, const char *lead, size_t *lead_end, size_t *partner_from)
 {
-    struct px_xkey k = {PX_BUF_INIT, NULL};
+    struct px_xkey k = {PX_BUF_INIT, NULL, 0};
     struct px_match m;
     if (key_of(r, lead, &k) != 0)
         return -1;
@@ -375,7 +425,7 @@ table_tasks(struct px_xrun *r, size_t bi, int *count)
     int ordcol = c.at[COL_ORDINAL] >= 0 ? c.at[COL_ORDINAL] : 0;
     const char *section = NULL;
     int last = -1;
-    struct px_xkey k = {PX_BUF_INIT, NULL};
+    struct px_xkey k = {PX_BUF_INIT, NULL, 0};
     for (size_t y = 0; y < t->nrows; y++) {
         const struct px_row *row = &t->rows[y];
         rows[y] = -1;
@@ -778,7 +828,7 @@ walk_block(struct walk *w, size_t bi)
 static int
 body_tasks(struct px_xrun *r)
 {
-    struct walk w = {.r = r, .k = {PX_BUF_INIT, NULL}};
+    struct walk w = {.r = r, .k = {PX_BUF_INIT, NULL, 0}};
     w.cand.text = (struct px_buf)PX_BUF_INIT;
     w.head.text = (struct px_buf)PX_BUF_INIT;
     item_reset(&w.cand);

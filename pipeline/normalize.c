@@ -13,7 +13,13 @@
  *   -> case fold (PX_NORM_KEY)
  *   -> emit (UTF-8, spaces and newlines collapsed, map filled).
  *
- * Pure ASCII input skips ICU altogether: only the emit step applies.
+ * Pure ASCII input skips ICU altogether: only the emit step applies. So
+ * does text made only of "plain" BMP characters (fast_path: ones clean and
+ * NFC leave alone and that fold to one unit, which is nearly all Vietnamese
+ * text, and all of it once normalised): it goes from UTF-8 to UTF-8 in one
+ * pass, tones placed and case folded from a per-page table that ICU fills
+ * on first sight of each page, with the same output and map as the steps
+ * above. Any other character sends the text down the full path.
  */
 #include "normalize.h"
 
@@ -26,6 +32,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The BMP in pages of 256 units, for the table of the fast path (plain_page). */
+enum { PAGE_BITS = 8, PAGE_UNITS = 1 << PAGE_BITS, NPAGES = 0x10000 >> PAGE_BITS };
+
+/*
+ * Per BMP unit: is it "plain" (clean keeps it, NFC leaves any run of plain
+ * units alone, and case folding makes it exactly one unit), and its case
+ * fold. Text made only of plain units needs neither ICU call (fast_path).
+ */
+struct plain_page {
+    UChar fold[PAGE_UNITS];
+    unsigned char plain[PAGE_UNITS];
+};
+
 struct px_normalizer {
     const UNormalizer2 *nfc; /* owned by ICU, never closed */
     UChar *u, *v;            /* two UTF-16 work buffers, swapped between steps */
@@ -34,7 +53,8 @@ struct px_normalizer {
     size_t n;                /* units in u */
     uint32_t *map;           /* output byte -> input byte, for the last call */
     size_t mapcap;
-    struct px_buf tmp; /* output of px_normalize_arena / px_normalize_doc */
+    struct px_buf tmp;                /* output of px_normalize_arena / px_normalize_doc */
+    struct plain_page *pages[NPAGES]; /* what ICU does to each BMP unit, made on first sight */
 };
 
 /* ---- scratch buffers ---------------------------------------------------- */
@@ -89,6 +109,8 @@ px_normalizer_free(struct px_normalizer *nz)
     free(nz->voff);
     free(nz->map);
     px_buf_release(&nz->tmp);
+    for (size_t i = 0; i < NPAGES; i++)
+        free(nz->pages[i]);
     free(nz);
 }
 
@@ -320,13 +342,19 @@ is_word_letter(UChar32 c)
 /* Does the word go on at u[i]? A combining mark that NFC could not attach
  * counts as going on: moving the tone would let it compose next time. */
 static int
+char_goes_on(UChar32 c)
+{
+    return is_word_letter(c) || (c >= 0x300 && u_getCombiningClass(c) != 0);
+}
+
+static int
 word_goes_on(const UChar *u, size_t i, size_t n)
 {
     if (i >= n)
         return 0;
     UChar32 c;
     U16_NEXT(u, i, n, c);
-    return is_word_letter(c) || (c >= 0x300 && u_getCombiningClass(c) != 0);
+    return char_goes_on(c);
 }
 
 static void
@@ -430,8 +458,46 @@ put_byte(struct emitter *e, char b, uint32_t off)
     e->map[e->len++] = off;
 }
 
-static void
+static void emit_other(struct emitter *e, UChar32 c, uint32_t off);
+
+/* One character out. Printable ASCII, nearly all of the text, goes straight
+ * through; separators and the rest take emit_other. */
+static inline void
+put_pending(struct emitter *e)
+{
+    if (e->pend != PEND_NONE && e->len > 0)
+        put_byte(e, e->pend == PEND_NEWLINE ? '\n' : ' ', e->pend_off);
+    e->pend = PEND_NONE;
+}
+
+/* One character out. Printable ASCII, the space and the letters of
+ * U+00C0..U+1FFF (no separator among them but U+1680), nearly all of the
+ * text, go straight through; the rest take emit_other. */
+static inline void
 emit(struct emitter *e, UChar32 c, uint32_t off)
+{
+    if (c > ' ' && c < 0x7F) {
+        put_pending(e);
+        put_byte(e, (char)c, off);
+    } else if (c == ' ') {
+        if (e->pend == PEND_NONE)
+            e->pend = PEND_SPACE, e->pend_off = off;
+    } else if (c >= 0xC0 && c < 0x2000 && c != 0x1680) {
+        put_pending(e);
+        if (c < 0x800) {
+            put_byte(e, (char)(0xC0 | (c >> 6)), off);
+        } else {
+            put_byte(e, (char)(0xE0 | (c >> 12)), off);
+            put_byte(e, (char)(0x80 | ((c >> 6) & 0x3F)), off);
+        }
+        put_byte(e, (char)(0x80 | (c & 0x3F)), off);
+    } else {
+        emit_other(e, c, off);
+    }
+}
+
+static void
+emit_other(struct emitter *e, UChar32 c, uint32_t off)
 {
     if (is_newline(c) && !e->oneline) {
         if (e->pend != PEND_NEWLINE)
@@ -513,6 +579,160 @@ emit_units(struct px_normalizer *nz, size_t in_len, unsigned flags, struct px_bu
     finish_output(out, &e, in_len);
 }
 
+/* ---- fast path: text the ICU steps leave alone --------------------------- */
+
+/* plain_page.plain: 0 not plain, else one of these. */
+enum { PLAIN = 1, PLAIN_TONED = 2 /* also a toned second vowel of fix_tones */ };
+
+static int
+unit_is_plain(const UNormalizer2 *nfc, UChar c, UChar *fold)
+{
+    *fold = c;
+    if (U16_IS_SURROGATE(c) || is_zero_width(c) || unlookalike(c) != c)
+        return 0;
+    /* NFC_QC yes and combining class 0: nothing composes with it and it
+     * composes with nothing before it, so a run of such units is NFC. */
+    if (u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) != UNORM_YES ||
+        unorm2_getCombiningClass(nfc, c) != 0)
+        return 0;
+    UChar out[8];
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t got = u_strFoldCase(out, 8, &c, 1, U_FOLD_CASE_DEFAULT, &err);
+    if (U_FAILURE(err) || got != 1 || U16_IS_SURROGATE(out[0]))
+        return 0; /* folds to several units: the slow path maps the offsets */
+    *fold = out[0];
+    int tone;
+    return toned_second(c, &tone) ? PLAIN_TONED : PLAIN;
+}
+
+static const struct plain_page *
+plain_page_of(struct px_normalizer *nz, UChar c)
+{
+    struct plain_page **pg = &nz->pages[c >> PAGE_BITS];
+    if (!*pg) {
+        *pg = px_xmalloc(sizeof **pg);
+        UChar base = (UChar)(c & ~(PAGE_UNITS - 1));
+        for (size_t k = 0; k < PAGE_UNITS; k++)
+            (*pg)->plain[k] =
+                (unsigned char)unit_is_plain(nz->nfc, (UChar)(base + k), &(*pg)->fold[k]);
+    }
+    return *pg;
+}
+
+/* The emitted form of plain unit c (its fold under PX_NORM_KEY). */
+static UChar32
+plain_out(const struct plain_page *pg, UChar c, int fold)
+{
+    return fold ? pg->fold[c & (PAGE_UNITS - 1)] : c;
+}
+
+/* The character of s[i..len) (U+FFFD for a bad byte), as decode() reads it. */
+static UChar32
+char_at(const uint8_t *s, int32_t i, int32_t len)
+{
+    UChar32 c;
+    U8_NEXT(s, i, len, c);
+    return c < 0 ? 0xFFFD : c;
+}
+
+/*
+ * fix_tones at the unit just emitted: the plain o/u before s[at] (one
+ * output byte) and the toned vowel c at s[at..next). Re-emits both when the
+ * tone moves; 0 when it does not apply, -1 when the moved tone makes a unit
+ * the fast path does not know.
+ */
+static int
+fast_tone(struct px_normalizer *nz, struct emitter *e, const uint8_t *s, int32_t at, int32_t next,
+          int32_t len, UChar c, int fold)
+{
+    UChar prev = s[at - 1];
+    const struct toned_row *first =
+        find_row(first_vowel, sizeof first_vowel / sizeof *first_vowel, prev);
+    int tone;
+    const struct toned_row *second = toned_second(c, &tone);
+    if (!first || !second || (at > 1 && (s[at - 2] | 0x20) == 'q') || !is_pair(prev, second->base))
+        return 0;
+    if (next < len && char_goes_on(char_at(s, next, len)))
+        return 0;
+    UChar moved = first->form[tone];
+    const struct plain_page *pg = plain_page_of(nz, moved);
+    if (pg->plain[moved & (PAGE_UNITS - 1)] == 0)
+        return -1;
+    e->len--; /* the o/u written before: one byte, nothing pending since */
+    emit(e, plain_out(pg, moved, fold), (uint32_t)(at - 1));
+    UChar base = second->base;
+    emit(e, fold ? base | 0x20 : base, (uint32_t)at);
+    return 1;
+}
+
+/* The BMP character of the multi-byte sequence at s[*i] (advanced past
+ * it), or -1 when it is anything else: bad, overlong, a surrogate or past
+ * the BMP (the slow path then takes the text, as decode() reads it). */
+static inline UChar32
+next_bmp(const uint8_t *s, int32_t *i, int32_t n)
+{
+    int32_t k = *i;
+    uint8_t b0 = s[k];
+    if (b0 >= 0xC2 && b0 < 0xE0 && k + 1 < n && (s[k + 1] & 0xC0) == 0x80) {
+        *i = k + 2;
+        return (UChar32)(b0 & 0x1F) << 6 | (s[k + 1] & 0x3F);
+    }
+    if (b0 >= 0xE0 && b0 < 0xF0 && k + 2 < n && (s[k + 1] & 0xC0) == 0x80 &&
+        (s[k + 2] & 0xC0) == 0x80) {
+        UChar32 c =
+            (UChar32)(b0 & 0x0F) << 12 | (UChar32)(s[k + 1] & 0x3F) << 6 | (s[k + 2] & 0x3F);
+        if (c < 0x800 || U_IS_SURROGATE(c))
+            return -1;
+        *i = k + 3;
+        return c;
+    }
+    return -1;
+}
+
+/*
+ * The slow path's result, in one pass over the UTF-8, for text of plain BMP
+ * units: clean and NFC would change nothing, tones move as fix_tones moves
+ * them (fast_tone) and the fold is the table's, unit for unit (case folding
+ * has no context). 0 when done, -1 when the text needs the slow path.
+ */
+static int
+fast_path(struct px_normalizer *nz, const char *str, size_t len, unsigned flags, struct px_buf *out)
+{
+    const uint8_t *s = (const uint8_t *)str;
+    int fold = (flags & PX_NORM_KEY) != 0;
+    struct emitter e;
+    start_output(nz, out, len, flags, &e);
+    int32_t i = 0, n = (int32_t)len;
+    while (i < n) {
+        int32_t start = i;
+        UChar32 c = s[i];
+        if (c < 0x80) {
+            i++;
+            emit(&e, fold && c >= 'A' && c <= 'Z' ? c | 0x20 : c, (uint32_t)start);
+            continue;
+        }
+        c = next_bmp(s, &i, n);
+        if (c < 0)
+            return -1;
+        const struct plain_page *pg = nz->pages[c >> PAGE_BITS];
+        if (!pg)
+            pg = plain_page_of(nz, (UChar)c);
+        unsigned char kind = pg->plain[c & (PAGE_UNITS - 1)];
+        if (kind == 0)
+            return -1;
+        if (kind == PLAIN_TONED && start > 0 && s[start - 1] < 0x80) {
+            int moved = fast_tone(nz, &e, s, start, i, n, (UChar)c, fold);
+            if (moved < 0)
+                return -1;
+            if (moved)
+                continue;
+        }
+        emit(&e, plain_out(pg, (UChar)c, fold), (uint32_t)start);
+    }
+    finish_output(out, &e, len);
+    return 0;
+}
+
 /* ---- entry points ------------------------------------------------------- */
 
 static int
@@ -540,6 +760,8 @@ normalize_core(struct px_normalizer *nz, const char *s, size_t len, unsigned fla
         emit_ascii(nz, s, len, flags, out);
         return 0;
     }
+    if (fast_path(nz, s, len, flags, out) == 0)
+        return 0;
     decode(nz, s, len);
     clean(nz); /* first: a zero-width character must not block composition */
     if (to_nfc(nz, dg) < 0)

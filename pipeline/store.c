@@ -73,7 +73,7 @@ static const char schema_sql[] =
     "CREATE INDEX IF NOT EXISTS targets_metric ON targets(metric);"
     "CREATE TABLE IF NOT EXISTS extraction_digests("
     " doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
-    " digest TEXT NOT NULL);";
+    " info TEXT NOT NULL, tasks TEXT NOT NULL, targets TEXT NOT NULL);";
 
 /* Every statement, prepared once per connection. */
 enum stmt_id {
@@ -120,8 +120,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_SAVEPOINT] = "SAVEPOINT px_doc",
     [S_RELEASE] = "RELEASE px_doc",
     [S_ROLLBACK_TO] = "ROLLBACK TO px_doc",
-    [S_GET_DIGEST] = "SELECT digest FROM extraction_digests WHERE doc_id = ?1",
-    [S_PUT_DIGEST] = "INSERT OR REPLACE INTO extraction_digests(doc_id, digest) VALUES(?1, ?2)",
+    [S_GET_DIGEST] = "SELECT info, tasks, targets FROM extraction_digests WHERE doc_id = ?1",
+    [S_PUT_DIGEST] = "INSERT OR REPLACE INTO extraction_digests(doc_id, info, tasks, targets)"
+                     " VALUES(?1, ?2, ?3, ?4)",
     [S_HAS_SHA] = "SELECT 1 FROM documents WHERE sha256 = ?1",
     [S_FIND_KEY] = "SELECT id FROM documents WHERE doc_key = ?1 AND format = ?2",
     [S_DEL_DOC] = "DELETE FROM documents WHERE id = ?1",
@@ -462,6 +463,26 @@ prepare_all(struct px_store *st, struct px_diag *dg)
     return 0;
 }
 
+/*
+ * Switching a new file to WAL needs an exclusive lock, and when another
+ * process is opening the same new file at that moment SQLite returns
+ * SQLITE_BUSY at once instead of calling the busy handler: wait and retry,
+ * for as long as the busy timeout.
+ */
+static int
+set_wal(struct px_store *st, struct px_diag *dg)
+{
+    enum { STEP_MS = 10 };
+    for (int waited = 0;; waited += STEP_MS) {
+        int rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) & 0xff;
+        if (rc == SQLITE_OK)
+            return 0;
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= BUSY_TIMEOUT_MS)
+            return db_fail(st, dg, "cannot switch to WAL");
+        sqlite3_sleep(STEP_MS);
+    }
+}
+
 struct px_store *
 px_store_open(const char *path, struct px_diag *dg)
 {
@@ -474,10 +495,8 @@ px_store_open(const char *path, struct px_diag *dg)
         return NULL;
     }
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-    if (exec_sql(st,
-                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                 " PRAGMA foreign_keys = ON",
-                 dg) < 0 ||
+    if (set_wal(st, dg) < 0 ||
+        exec_sql(st, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", dg) < 0 ||
         ensure_schema(st, dg) < 0 || prepare_all(st, dg) < 0) {
         px_store_close(st);
         return NULL;
@@ -680,30 +699,39 @@ put_targets(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
     return 0;
 }
 
-/* The digest of the records just written, so a reextraction can tell what changed. */
+/* The digests of the records just written, so a reextraction can tell what changed. */
 static int
-put_digest(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
+put_digests(struct px_store *st, int64_t doc_id, const struct px_digests *d, struct px_diag *dg)
 {
-    char d[PX_DIGEST_LEN + 1];
-    px_extraction_digest(ex, d);
     sqlite3_stmt *s = stmt_for(st, S_PUT_DIGEST, doc_id);
-    sqlite3_bind_text(s, 2, d, PX_DIGEST_LEN, SQLITE_STATIC);
-    return run(st, s, dg, "cannot store the extraction digest");
+    for (int p = 0; p < PX_PART_COUNT; p++)
+        sqlite3_bind_text(s, 2 + p, d->part[p], PX_DIGEST_LEN, SQLITE_STATIC);
+    return run(st, s, dg, "cannot store the extraction digests");
 }
 
-/* Is the stored digest of doc_id equal to d? 1 yes, 0 no (or none stored), -1 error. */
 static int
-same_digest(struct px_store *st, int64_t doc_id, const char d[PX_DIGEST_LEN + 1],
-            struct px_diag *dg)
+put_digests_of(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
+               struct px_diag *dg)
+{
+    struct px_digests d;
+    px_extraction_digests(ex, &d);
+    return put_digests(st, doc_id, &d, dg);
+}
+
+/* Which parts' stored digests differ from d (none stored: all): stale[part] = 1. 0 or -1. */
+static int
+stale_parts(struct px_store *st, int64_t doc_id, const struct px_digests *d,
+            int stale[PX_PART_COUNT], struct px_diag *dg)
 {
     sqlite3_stmt *s = stmt_for(st, S_GET_DIGEST, doc_id);
     int rc = sqlite3_step(s);
-    int same = rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == PX_DIGEST_LEN &&
-               !memcmp(sqlite3_column_text(s, 0), d, PX_DIGEST_LEN);
+    for (int p = 0; p < PX_PART_COUNT; p++)
+        stale[p] = rc != SQLITE_ROW || sqlite3_column_bytes(s, p) != PX_DIGEST_LEN ||
+                   memcmp(sqlite3_column_text(s, p), d->part[p], PX_DIGEST_LEN) != 0;
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(st, dg, "cannot read the extraction digest");
-    return same;
+        return db_fail(st, dg, "cannot read the extraction digests");
+    return 0;
 }
 
 static void
@@ -775,7 +803,7 @@ put_all(struct px_store *st, const struct px_doc *doc, const char *sha,
         put_facts(st, id, &ex->info, dg) < 0 || put_blocks(st, id, doc, dg) < 0 ||
         px_maps_put(st, id, doc, dg) < 0 || /* reload.h: what reextract needs */
         put_tasks(st, id, ex, dg) < 0 || put_targets(st, id, ex, dg) < 0 ||
-        put_digest(st, id, ex, dg) < 0)
+        put_digests_of(st, id, ex, dg) < 0)
         return -1;
     *res = replaced ? PX_STORE_REPLACED : PX_STORE_NEW;
     return 0;
@@ -864,33 +892,48 @@ update_document(struct px_store *st, int64_t doc_id, const struct px_docinfo *in
 }
 
 static int
-replace_all(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
+drop(struct px_store *st, int64_t doc_id, enum stmt_id a, enum stmt_id b, struct px_diag *dg)
 {
-    static const enum stmt_id drops[] = {S_DEL_IMPL, S_DEL_FACTS, S_DEL_AGENCIES, S_DEL_TASKS,
-                                         S_DEL_TARGETS};
-    for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
-        if (run(st, stmt_for(st, drops[i], doc_id), dg, "cannot drop old records") < 0)
-            return -1;
-    if (update_document(st, doc_id, &ex->info, dg) < 0 ||
-        put_facts(st, doc_id, &ex->info, dg) < 0 || put_tasks(st, doc_id, ex, dg) < 0 ||
-        put_targets(st, doc_id, ex, dg) < 0 || put_digest(st, doc_id, ex, dg) < 0)
+    if (run(st, stmt_for(st, a, doc_id), dg, "cannot drop old records") < 0)
         return -1;
-    return 0;
+    return b == a ? 0 : run(st, stmt_for(st, b, doc_id), dg, "cannot drop old records");
+}
+
+/* Delete and write again the parts marked stale, then the new digests. */
+static int
+replace_parts(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
+              const struct px_digests *d, const int stale[PX_PART_COUNT], struct px_diag *dg)
+{
+    if (stale[PX_PART_INFO] && (drop(st, doc_id, S_DEL_IMPL, S_DEL_FACTS, dg) < 0 ||
+                                update_document(st, doc_id, &ex->info, dg) < 0 ||
+                                put_facts(st, doc_id, &ex->info, dg) < 0))
+        return -1;
+    if (stale[PX_PART_TASKS] && (drop(st, doc_id, S_DEL_AGENCIES, S_DEL_TASKS, dg) < 0 ||
+                                 put_tasks(st, doc_id, ex, dg) < 0))
+        return -1;
+    if (stale[PX_PART_TARGETS] && (drop(st, doc_id, S_DEL_TARGETS, S_DEL_TARGETS, dg) < 0 ||
+                                   put_targets(st, doc_id, ex, dg) < 0))
+        return -1;
+    return put_digests(st, doc_id, d, dg);
 }
 
 int
 px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
                             int *changed, struct px_diag *dg)
 {
-    char d[PX_DIGEST_LEN + 1];
-    px_extraction_digest(ex, d);
-    int same = same_digest(st, doc_id, d, dg);
-    *changed = same == 0;
-    if (same != 0)
-        return same < 0 ? -1 : 0;
+    struct px_digests d;
+    int stale[PX_PART_COUNT];
+    px_extraction_digests(ex, &d);
+    *changed = 0;
+    if (stale_parts(st, doc_id, &d, stale, dg) < 0)
+        return -1;
+    for (int p = 0; p < PX_PART_COUNT; p++)
+        *changed |= stale[p];
+    if (!*changed)
+        return 0;
     if (begin(st, dg) < 0)
         return -1;
-    return finish(st, replace_all(st, doc_id, ex, dg), dg);
+    return finish(st, replace_parts(st, doc_id, ex, &d, stale, dg), dg);
 }
 
 /* ---- reading back ------------------------------------------------------------------------ */

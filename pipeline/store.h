@@ -18,8 +18,9 @@
  * Schema (user_version PX_STORE_SCHEMA): documents (one row per stored
  * version, sha256 unique, (doc_key, format) unique), document_implements,
  * facts (provenance of document facts), blocks, table_rows, cells, tasks,
- * task_agencies, targets, extraction_digests (one SHA-256 per document over
- * the records written from its extraction; schema 2). Children cascade on
+ * task_agencies, targets, extraction_digests (per document, one SHA-256 of
+ * the records written from each part of its extraction: facts, tasks,
+ * targets; schema 2). Children cascade on
  * delete of their document. A schema-1 database is brought to 2 when opened
  * (the new table is created; its documents have no digest until written).
  * Blocks keep their locator; cells do not (struct px_cell's locator came
@@ -65,8 +66,9 @@ int px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha2
  * implements, provenance, tasks with their agencies, targets) by ex, in one
  * transaction, with the same statements px_store_put() writes them with;
  * the document's identity, blocks and offset maps are left alone. Used by
- * reextraction (reload.h). When the digest of ex equals the stored one the
- * records are the same and nothing is written: *changed says which.
+ * reextraction (reload.h). Only the parts (facts, tasks, targets) whose
+ * digest differs from the stored one are written; when none differs nothing
+ * is, and *changed is 0.
  * Returns 0, or -1 (reported; nothing changed).
  */
 int px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,

@@ -1,4 +1,4 @@
-/* store_digest — one SHA-256 over everything the store writes from an extraction. */
+/* store_digest — SHA-256 digests of what the store writes from an extraction, by part. */
 #include "store_internal.h"
 
 #include "buf.h"
@@ -11,8 +11,9 @@
 /*
  * Why: after a rule edit most documents extract exactly as before, and
  * deleting and re-inserting their tasks, agencies and targets is most of a
- * reextraction's cost. Comparing this digest with the stored one tells which
- * documents really changed, so only those are written.
+ * reextraction's cost. Comparing these digests with the stored ones tells
+ * which documents, and which parts of them, really changed, so only those
+ * are written: a target rule edit rewrites targets, not tasks.
  *
  * The walk below must feed every value put_facts(), put_tasks(),
  * put_targets() and update_document() in store.c bind, in a fixed order;
@@ -140,20 +141,29 @@ feed_target(struct px_buf *h, const struct px_target *t)
     feed_span(h, &t->prov.span);
 }
 
-/* The values go to one buffer hashed at the end: one call takes the CPU's SHA instructions
- * (px_sha256_hex), where many small updates would not. */
+/* The values of a part go to one buffer hashed at the end: one call takes the CPU's SHA
+ * instructions (px_sha256_hex), where many small updates would not. */
+static void
+finish_part(struct px_buf *h, char out[PX_DIGEST_LEN + 1])
+{
+    feed(h, T_END, NULL, 0);
+    px_sha256_hex(h->ptr, h->len, out);
+    px_buf_clear(h);
+}
+
 void
-px_extraction_digest(const struct px_extraction *ex, char out[PX_DIGEST_LEN + 1])
+px_extraction_digests(const struct px_extraction *ex, struct px_digests *out)
 {
     struct px_buf h = PX_BUF_INIT;
     feed_info(&h, &ex->info);
+    finish_part(&h, out->part[PX_PART_INFO]);
     feed_int(&h, (int64_t)ex->ntasks);
     for (size_t i = 0; i < ex->ntasks; i++)
         feed_task(&h, &ex->tasks[i]);
+    finish_part(&h, out->part[PX_PART_TASKS]);
     feed_int(&h, (int64_t)ex->ntargets);
     for (size_t i = 0; i < ex->ntargets; i++)
         feed_target(&h, &ex->targets[i]);
-    feed(&h, T_END, NULL, 0);
-    px_sha256_hex(h.ptr, h.len, out);
+    finish_part(&h, out->part[PX_PART_TARGETS]);
     px_buf_release(&h);
 }

@@ -35,11 +35,17 @@ char *px_sql_col_str(sqlite3_stmt *s, int i, struct px_arena *a);
 struct px_span px_sql_col_span(sqlite3_stmt *s, int first);
 
 /*
- * The digest of what the store writes from ex (document facts, implements,
- * provenance, tasks with their agencies and deadlines, targets): equal
- * digests mean equal stored records. Defined in store_digest.c.
+ * The digests of what the store writes from an extraction, one per part a
+ * rule edit can change on its own: the document facts (kind, number,
+ * issuer, province, issued, year, implements, their provenance), the tasks
+ * (with their agencies and deadlines) and the targets. Equal digests mean
+ * equal stored records of that part. Defined in store_digest.c.
  */
+enum px_part { PX_PART_INFO, PX_PART_TASKS, PX_PART_TARGETS, PX_PART_COUNT };
 #define PX_DIGEST_LEN 64 /* hex digits */
-void px_extraction_digest(const struct px_extraction *ex, char out[PX_DIGEST_LEN + 1]);
+struct px_digests {
+    char part[PX_PART_COUNT][PX_DIGEST_LEN + 1];
+};
+void px_extraction_digests(const struct px_extraction *ex, struct px_digests *out);
 
 #endif

@@ -239,9 +239,9 @@ claimed(const struct hitlist *hl, size_t a, size_t b)
 struct subject {
     const char *text; /* the caller's text */
     size_t len;
-    struct px_buf key;          /* its key text */
-    uint32_t *map;              /* key offset -> text offset */
-    struct px_rule_probe probe; /* of the key text */
+    struct px_buf key;                 /* its key text */
+    uint32_t *map;                     /* key offset -> text offset */
+    const struct px_rule_probe *probe; /* of the key text */
 };
 
 /* Fill a hit from one match; 0 when the figure does not parse. */
@@ -381,7 +381,7 @@ run_rule(const struct px_target_finder *tf, const struct px_rule *r, const struc
     size_t at = 0;
     struct px_match m;
     while (at <= sj->key.len &&
-           px_rule_match_key(tf->rs, r, &sj->probe, k, sj->key.len, at, &m) == 1) {
+           px_rule_match_key(tf->rs, r, sj->probe, k, sj->key.len, at, &m) == 1) {
         struct px_str v;
         if (!px_match_group(r, &m, k, "value", &v))
             break; /* a pattern without a figure cannot make progress */
@@ -419,21 +419,63 @@ by_position(const void *pa, const void *pb)
     return strcmp(a->t.metric, b->t.metric); /* one figure, two metrics (`also:`) */
 }
 
-/* Does text hold a decimal digit (\d with UCP: ASCII first, then PCRE2)? */
+/* Can the character whose UTF-8 starts at u[i] be no decimal digit? The
+ * first decimal digit (Nd) past ASCII is U+0660; the Latin Extended
+ * Additional block (Vietnamese letters, U+1E00..U+1EFF) and General
+ * Punctuation (U+2000..U+206F) hold none. */
+static int
+surely_no_digit(const unsigned char *u, size_t i, size_t len)
+{
+    if (u[i] >= 0xC2 && u[i] <= 0xD8) /* U+0080..U+063F */
+        return 1;
+    if (u[i] == 0xE1 && i + 1 < len &&
+        (u[i + 1] == 0xB8 || u[i + 1] == 0xB9 || u[i + 1] == 0xBA || u[i + 1] == 0xBB))
+        return 1;
+    return u[i] == 0xE2 && i + 1 < len && (u[i + 1] == 0x80 || u[i + 1] == 0x81);
+}
+
+/* Does text hold a decimal digit (\d with UCP: ASCII and the characters
+ * known to be none first, then PCRE2)? */
 static int
 has_digit(const struct px_target_finder *tf, const char *text, size_t len)
 {
-    int ascii_only = 1;
+    const unsigned char *u = (const unsigned char *)text;
+    int known = 1; /* every character so far surely no digit */
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
+        unsigned char c = u[i];
         if (c >= '0' && c <= '9')
             return 1;
-        ascii_only &= c < 0x80;
+        if (c >= 0xC0 && known)
+            known = surely_no_digit(u, i, len);
     }
-    if (ascii_only)
+    if (known)
         return 0;
     return pcre2_match(tf->digit, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, tf->digit_md,
                        NULL) >= 0;
+}
+
+/* Hits on key text already made; sj->key and sj->map are the caller's. */
+static void
+find_in_key(const struct px_target_finder *tf, struct subject *sj, int digits, struct px_arena *a,
+            struct px_target_hit **hits, size_t *n)
+{
+    struct hitlist hl = {0};
+    struct px_rule_probe local;
+    if (!sj->probe) {
+        px_rule_probe_init(&local, sj->key.ptr, sj->key.len);
+        sj->probe = &local;
+    }
+    for (size_t i = 0; i < tf->nrules; i++)
+        if ((digits || !tf->needs_digit[i]) && px_rule_may_match_probe(tf->rules[i], sj->probe))
+            run_rule(tf, tf->rules[i], sj, a, &hl);
+    if (hl.n) {
+        qsort(hl.v, hl.n, sizeof *hl.v, by_position);
+        *hits = px_arena_alloc(a, hl.n * sizeof **hits);
+        memcpy(*hits, hl.v, hl.n * sizeof **hits);
+        *n = hl.n;
+    }
+    free(hl.v);
+    free(hl.claim);
 }
 
 int
@@ -452,20 +494,34 @@ px_targets_find(const struct px_target_finder *tf, struct px_normalizer *nz, con
     struct subject sj = {.text = text, .len = len, .key = PX_BUF_INIT};
     if (px_normalize(nz, text, len, PX_NORM_KEY, &sj.key, &sj.map, dg) != 0)
         return -1;
-    struct hitlist hl = {0};
-    px_rule_probe_init(&sj.probe, sj.key.ptr, sj.key.len);
-    for (size_t i = 0; i < tf->nrules; i++)
-        if ((digits || !tf->needs_digit[i]) && px_rule_may_match_probe(tf->rules[i], &sj.probe))
-            run_rule(tf, tf->rules[i], &sj, a, &hl);
-    if (hl.n) {
-        qsort(hl.v, hl.n, sizeof *hl.v, by_position);
-        *hits = px_arena_alloc(a, hl.n * sizeof **hits);
-        memcpy(*hits, hl.v, hl.n * sizeof **hits);
-        *n = hl.n;
-    }
-    free(hl.v);
-    free(hl.claim);
+    find_in_key(tf, &sj, digits, a, hits, n);
     free(sj.map);
     px_buf_release(&sj.key);
     return 0;
+}
+
+int
+px_targets_may_hit(const struct px_target_finder *tf, const char *text, size_t len)
+{
+    return !tf->all_need_digit || has_digit(tf, text, len);
+}
+
+void
+px_targets_find_keyed(const struct px_target_finder *tf, const char *text, size_t len,
+                      const char *key, size_t keylen, const uint32_t *map,
+                      const struct px_rule_probe *probe, struct px_arena *a,
+                      struct px_target_hit **hits, size_t *n)
+{
+    *hits = NULL;
+    *n = 0;
+    int digits = has_digit(tf, text, len);
+    if (!digits && tf->all_need_digit)
+        return;
+    /* borrowed: find_in_key only reads the key and the map */
+    struct subject sj = {.text = text,
+                         .len = len,
+                         .key = {(char *)key, keylen, 0},
+                         .map = (uint32_t *)map,
+                         .probe = probe};
+    find_in_key(tf, &sj, digits, a, hits, n);
 }

@@ -101,6 +101,21 @@ int px_targets_find(const struct px_target_finder *tf, struct px_normalizer *nz,
                     size_t len, struct px_arena *a, struct px_target_hit **hits, size_t *n,
                     struct px_diag *dg);
 
+/* Can text[0..len) give a hit at all? 0 when no rule can hit it (no figure):
+ * then neither find function need be called, nor its key text made. */
+int px_targets_may_hit(const struct px_target_finder *tf, const char *text, size_t len);
+
+/*
+ * px_targets_find on key text the caller already has: key[0..keylen) must
+ * be the PX_NORM_KEY form of text[0..len) and map its offset map (keylen + 1
+ * entries), both borrowed for the call; probe is NULL or the caller's
+ * px_rule_probe_init of the key text. Same hits; cannot fail.
+ */
+void px_targets_find_keyed(const struct px_target_finder *tf, const char *text, size_t len,
+                           const char *key, size_t keylen, const uint32_t *map,
+                           const struct px_rule_probe *probe, struct px_arena *a,
+                           struct px_target_hit **hits, size_t *n);
+
 /* Parse a figure as written: "1/2" = 0.5, "1,5" = 1.5, "01" = 1. 0 on success. */
 int px_target_parse_number(const char *s, size_t len, double *out);
 

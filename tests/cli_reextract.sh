@@ -47,6 +47,8 @@ changed 0
 # 2. a rule edit: one metric renamed, one target rule dropped
 cp -r "$PX_SOURCE_DIR/rules" "$tmp/rules"
 cp "$tmp/a.db" "$tmp/j.db" # for -j 2 below
+task_rows() { sqlite3 "$1" 'SELECT group_concat(id) FROM (SELECT id FROM tasks ORDER BY id)'; }
+tasks_before=$(task_rows "$tmp/a.db")
 sed -i 's/^metric: online_conference_share$/metric: other:online_share_edited\nunit: %/' "$tmp/rules/targets.rules"
 sed -i '/^@target.conference_duration_briefing$/,/^$/d' "$tmp/rules/targets.rules"
 cmp -s "$tmp/rules/targets.rules" "$PX_SOURCE_DIR/rules/targets.rules" && fail "the rule edit did nothing"
@@ -80,6 +82,8 @@ EOF
 )
 [ "$want" -gt 0 ] && [ "$want" -lt "$ndocs" ] || fail "the edit should touch some documents, not all: $want"
 changed "$want"
+# a targets-only edit rewrites targets, and leaves the task rows as they were
+[ "$(task_rows "$tmp/a.db")" = "$tasks_before" ] || fail "a target rule edit rewrote the tasks"
 
 # 2a. the same with two worker threads: the same records, the same documents written
 mv "$tmp/in" "$tmp/gone"
