@@ -116,11 +116,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 /* Ingest every file; diagnostics are printed as they come. Returns an exit code. */
 static int
-ingest_all(struct px_ingest *ig, char **files, size_t n, const struct opts *o, struct tally *t,
-           struct px_diag *dg)
+ingest_all(struct px_store *st, struct px_ingest *ig, char **files, size_t n, const struct opts *o,
+           struct tally *t, struct px_diag *dg)
 {
     int show = !o->quiet && isatty(STDERR_FILENO);
     dg->echo = show ? NULL : stderr; /* with a progress line, print between updates */
+    if (px_store_batch_begin(st, dg) < 0)
+        return PX_EXIT_SYSTEM;
     for (size_t i = 0; i < n; i++) {
         if (show)
             progress(t, i + 1, n, files[i]);
@@ -132,11 +134,15 @@ ingest_all(struct px_ingest *ig, char **files, size_t n, const struct opts *o, s
             px_diag_print(stderr, dg, PX_WARNING);
         }
         px_diag_clear(dg);
-        if (rc < 0)
+        if (rc < 0 || px_store_batch_tick(st, dg) < 0) {
+            px_store_batch_commit(st, dg); /* the failed file was undone: keep the others */
             return PX_EXIT_SYSTEM;
+        }
         t->count[res]++;
         t->bytes += bytes;
     }
+    if (px_store_batch_commit(st, dg) < 0)
+        return PX_EXIT_SYSTEM;
     if (show)
         fputs("\r\033[K", stderr);
     return t->count[PX_INGEST_REFUSED] ? PX_EXIT_BAD_INPUT : PX_EXIT_OK;
@@ -198,7 +204,7 @@ cmd_ingest(int argc, char **argv)
     rc = PX_EXIT_SYSTEM;
     if (o.jobs > 1 ? cs.st != NULL : ig != NULL) {
         rc = o.jobs > 1 ? ingest_parallel(cs.st, files, nfiles, &o, &t, &cs.dg)
-                        : ingest_all(ig, files, nfiles, &o, &t, &cs.dg);
+                        : ingest_all(cs.st, ig, files, nfiles, &o, &t, &cs.dg);
         if (rc != PX_EXIT_SYSTEM && missing)
             rc = PX_EXIT_BAD_INPUT;
         if (!o.quiet)

@@ -6,7 +6,8 @@
  *
  * For each file: read it, sha256 its bytes; content already stored is
  * skipped at once (no parse). Otherwise px_parse, px_normalize_doc,
- * px_extract, then px_store_put in one transaction. Bad input leaves the
+ * px_extract, then px_store_put (one transaction, or one savepoint when the
+ * caller has opened a batch: px_store_batch_begin). Bad input leaves the
  * file's diagnostics in dg (PX_ERROR) and stores nothing for it; the caller
  * goes on with the batch.
  *

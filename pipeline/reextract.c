@@ -13,7 +13,7 @@
 #include "banned.h"
 
 /* Documents waiting for the writer, per worker (as in parallel.c). */
-#define WINDOW_PER_WORKER 2
+#define WINDOW_PER_WORKER 8
 
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_READY };
 
@@ -107,7 +107,7 @@ forward_diag(const struct px_diag *from, struct px_diag *to)
     }
 }
 
-/* The writer's part of one document; a new transaction every PX_REEXTRACT_BATCH. */
+/* The writer's part of one document (a new transaction every PX_STORE_BATCH_MS). */
 static int
 write_slot(struct px_store *st, struct slot *s, struct px_reextract_tally *t, struct px_diag *dg)
 {
@@ -118,10 +118,7 @@ write_slot(struct px_store *st, struct slot *s, struct px_reextract_tally *t, st
     t->done++;
     t->changed += changed != 0;
     t->without_maps += !s->has_maps;
-    if (t->done % PX_REEXTRACT_BATCH == 0 &&
-        (px_store_batch_commit(st, dg) < 0 || px_store_batch_begin(st, dg) < 0))
-        return -1;
-    return 0;
+    return px_store_batch_tick(st, dg);
 }
 
 static void *

@@ -10,13 +10,13 @@
  * connection to db_path (WAL: they read while the writer writes), their own
  * normaliser and extractor, and reload and extract documents; the calling
  * thread is the one writer and takes them back in the order of ids, so the
- * result is the same as a serial run. At most 2 documents per worker wait
+ * result is the same as a serial run. At most 8 documents per worker wait
  * for the writer: memory does not grow with the batch.
  *
- * The writer groups documents in transactions of PX_REEXTRACT_BATCH (each
- * document a savepoint) and writes only those whose records changed (the
- * store compares digests). A failure stops the run; documents written
- * before it stay.
+ * The writer groups documents in transactions (store.h, px_store_batch_*;
+ * each document a savepoint) and writes only the parts whose records
+ * changed (the store compares digests). A failure stops the run; documents
+ * written before it stay.
  *
  * Ownership: nothing is kept; the store is borrowed.
  */
@@ -28,10 +28,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* Documents per transaction: the shared index pages are written once per batch instead of
- * once per document, and the write lock is held well under a second at a time. */
-#define PX_REEXTRACT_BATCH 256
 
 struct px_reextract_tally {
     size_t done;         /* documents extracted again */

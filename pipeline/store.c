@@ -176,6 +176,7 @@ struct px_store {
     char *path;
     sqlite3_stmt *stmt[S_COUNT];
     int in_batch; /* px_store_batch_begin() opened the transaction: documents are savepoints */
+    struct timespec batch_start;
 };
 
 static const char *const fact_names[PX_FACT_COUNT] = {
@@ -849,7 +850,24 @@ px_store_batch_begin(struct px_store *st, struct px_diag *dg)
     if (run(st, stmt_get(st, S_BEGIN), dg, "cannot begin a transaction") < 0)
         return -1;
     st->in_batch = 1;
+    clock_gettime(CLOCK_MONOTONIC, &st->batch_start);
     return 0;
+}
+
+int
+px_store_batch_tick(struct px_store *st, struct px_diag *dg)
+{
+    if (!st->in_batch)
+        return 0;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ms = (int64_t)(now.tv_sec - st->batch_start.tv_sec) * 1000 +
+                 (now.tv_nsec - st->batch_start.tv_nsec) / 1000000;
+    if (ms < PX_STORE_BATCH_MS)
+        return 0;
+    if (px_store_batch_commit(st, dg) < 0)
+        return -1;
+    return px_store_batch_begin(st, dg);
 }
 
 int

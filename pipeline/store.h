@@ -9,8 +9,9 @@
  *   - prepared statements only, each prepared once per connection;
  *   - WAL journal, a busy timeout, so two ingests into one file wait for each
  *     other instead of failing or corrupting it;
- *   - one transaction per document: a document is stored whole or not at all
- *     (inside a batch, px_store_batch_begin(), one savepoint per document);
+ *   - a document is stored whole or not at all: one savepoint each, inside
+ *     transactions that a writer commits every PX_STORE_BATCH_MS
+ *     (px_store_batch_*), or one transaction each outside a batch;
  *   - documents are keyed by the sha256 of their bytes (unique): the same
  *     content twice stores nothing new; a changed file at the same path (or
  *     with the same doc key) replaces its old version in the same transaction.
@@ -77,11 +78,17 @@ int px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struc
 /*
  * Group the writes of many documents in one transaction (each document
  * still a savepoint: a failed one is undone alone). Committing once per
- * batch instead of once per document saves writing the shared index pages
- * again for every document. 0 or -1 (reported); a commit that fails rolls
- * the whole batch back.
+ * batch instead of once per document saves writing the index pages every
+ * document touches to the WAL again for each one. A writer calls
+ * px_store_batch_tick() after each document: it commits and opens the next
+ * batch once PX_STORE_BATCH_MS have passed, which bounds both how long
+ * another writer waits for the lock and what an interrupted run loses (the
+ * documents of the open batch; ingesting again stores them). 0 or -1
+ * (reported); a commit that fails rolls its batch back.
  */
+#define PX_STORE_BATCH_MS 250
 int px_store_batch_begin(struct px_store *st, struct px_diag *dg);
+int px_store_batch_tick(struct px_store *st, struct px_diag *dg);
 int px_store_batch_commit(struct px_store *st, struct px_diag *dg);
 
 /* Mark the document with this content as a baseline (is_baseline = 1). 0 or -1. */

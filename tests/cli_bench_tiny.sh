@@ -9,7 +9,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 [ -x "$PX_BUILD_DIR/bench/gen_corpus" ] || { echo "bench tools not built: skipped"; exit 0; }
 
 PX_BENCH_NO_BUILD=1 PX_BENCH_BUILD=$PX_BUILD_DIR bash "$PX_SOURCE_DIR/bench/run.sh" \
-  --plans 20 --pandoc-max 3 --stage-sample 8 --work "$tmp/work" >"$tmp/out" 2>"$tmp/err" ||
+  --plans 20 --pandoc-max 3 --stage-sample 8 --repeat 1 --work "$tmp/work" >"$tmp/out" 2>"$tmp/err" ||
   { cat "$tmp/err"; fail "bench/run.sh"; }
 [ "$(ls "$tmp/work/corpus/text" | wc -l)" = 10 ] || fail "text plans"
 [ "$(ls "$tmp/work/corpus/html" | wc -l)" = 5 ] || fail "html plans"
