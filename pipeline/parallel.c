@@ -27,6 +27,8 @@ struct slot {
     int has_doc;
     struct px_doc doc;
     struct px_extraction ex;
+    int has_prep;
+    struct px_store_prep prep; /* made by the worker, so the writer only writes */
     enum px_ingest_result res; /* SAME or REFUSED when decided without the writer */
     int failed;                /* a system failure in the worker */
     struct px_diag dg;
@@ -74,8 +76,12 @@ extract_slot(struct worker *w, struct slot *s, const char *path)
         return;
     }
     if (px_normalize_doc(w->nz, &s->doc, &s->dg) < 0 ||
-        px_extract(w->ex, &s->doc, &s->ex, &s->dg) < 0)
+        px_extract(w->ex, &s->doc, &s->ex, &s->dg) < 0) {
         s->failed = 1;
+        return;
+    }
+    px_store_prepare(&s->doc, &s->ex, &s->prep);
+    s->has_prep = 1;
 }
 
 /* Everything but the store: read, hash, the fast path, parse, normalise, extract. */
@@ -128,6 +134,9 @@ worker_main(void *arg)
 static void
 slot_reset(struct slot *s)
 {
+    if (s->has_prep)
+        px_store_prep_release(&s->prep);
+    s->has_prep = 0;
     if (s->has_doc)
         px_doc_release(&s->doc);
     s->has_doc = 0;
@@ -155,7 +164,7 @@ write_slot(struct px_store *st, struct slot *s, int as_baseline, struct px_diag 
         return -1;
     if (s->res == PX_INGEST_NEW) {
         enum px_store_result sr;
-        if (px_store_put(st, &s->doc, s->sha, &s->ex, &sr, dg) < 0)
+        if (px_store_put_prepared(st, &s->doc, s->sha, &s->ex, &s->prep, &sr, dg) < 0)
             return -1;
         s->res = sr == PX_STORE_NEW        ? PX_INGEST_NEW
                  : sr == PX_STORE_REPLACED ? PX_INGEST_REPLACED

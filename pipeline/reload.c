@@ -73,8 +73,8 @@ put_map(struct px_buf *b, const struct px_offmap *m)
 }
 
 /* Blocks in order; a table's cells follow their block, row by row. */
-static void
-encode_maps(const struct px_doc *doc, struct px_buf *b)
+void
+px_maps_encode(const struct px_doc *doc, struct px_buf *b)
 {
     px_buf_putc(b, MAPS_VERSION);
     for (size_t i = 0; i < doc->nblocks; i++) {
@@ -87,7 +87,7 @@ encode_maps(const struct px_doc *doc, struct px_buf *b)
 }
 
 int
-px_maps_put(struct px_store *st, int64_t doc_id, const struct px_doc *doc, struct px_diag *dg)
+px_maps_put(struct px_store *st, int64_t doc_id, const struct px_buf *blob, struct px_diag *dg)
 {
     sqlite3 *db = px_store_db(st);
     sqlite3_stmt *s = NULL;
@@ -97,13 +97,10 @@ px_maps_put(struct px_store *st, int64_t doc_id, const struct px_doc *doc, struc
         (sqlite3_exec(db, maps_sql, NULL, NULL, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(db, ins, -1, &s, NULL) != SQLITE_OK))
         return px_error(dg, "database: cannot store offset maps: %s", sqlite3_errmsg(db));
-    struct px_buf b = PX_BUF_INIT;
-    encode_maps(doc, &b);
     sqlite3_bind_int64(s, 1, doc_id);
-    sqlite3_bind_blob(s, 2, b.ptr, (int)b.len, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 2, blob->ptr, (int)blob->len, SQLITE_STATIC);
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
-    px_buf_release(&b);
     if (rc != SQLITE_DONE)
         return px_error(dg, "database: cannot store offset maps: %s", sqlite3_errmsg(db));
     return 0;

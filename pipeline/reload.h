@@ -21,6 +21,7 @@
 #ifndef PX_RELOAD_H
 #define PX_RELOAD_H
 
+#include "buf.h"
 #include "diag.h"
 #include "doc.h"
 #include "extract.h"
@@ -30,8 +31,11 @@
 
 struct px_reload;
 
-/* Store the offset maps of doc (stored as doc_id) in the current transaction. 0 or -1. */
-int px_maps_put(struct px_store *st, int64_t doc_id, const struct px_doc *doc, struct px_diag *dg);
+/* The offset maps of doc as one blob, appended to b. Pure: any thread. */
+void px_maps_encode(const struct px_doc *doc, struct px_buf *b);
+
+/* Store a blob made by px_maps_encode() for doc_id in the current transaction. 0 or -1. */
+int px_maps_put(struct px_store *st, int64_t doc_id, const struct px_buf *blob, struct px_diag *dg);
 
 /* Prepare the statements. NULL on failure (reported). */
 struct px_reload *px_reload_new(struct px_store *st, struct px_diag *dg);

@@ -58,12 +58,10 @@ static const char schema_sql[] =
     " deadline_kind TEXT, deadline_start TEXT, deadline_end TEXT, deadline_every TEXT,"
     " deadline_rule TEXT, leads_present INTEGER NOT NULL, partners_present INTEGER NOT NULL,"
     " rule TEXT, line INTEGER, byte INTEGER, len INTEGER, UNIQUE(doc_id, ord));"
-    "CREATE INDEX IF NOT EXISTS tasks_key ON tasks(doc_id, task_key);"
     "CREATE TABLE IF NOT EXISTS task_agencies("
     " task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
     " role TEXT NOT NULL CHECK(role IN ('lead', 'partner')), ord INTEGER NOT NULL,"
     " name TEXT NOT NULL, PRIMARY KEY(task_id, role, ord));"
-    "CREATE INDEX IF NOT EXISTS task_agencies_name ON task_agencies(name);"
     "CREATE TABLE IF NOT EXISTS targets("
     " id INTEGER PRIMARY KEY,"
     " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
@@ -71,6 +69,10 @@ static const char schema_sql[] =
     " value2 REAL, unit TEXT, raw TEXT, rule TEXT, line INTEGER, byte INTEGER, len INTEGER,"
     " UNIQUE(doc_id, ord));"
     "CREATE INDEX IF NOT EXISTS targets_metric ON targets(metric);"
+    /* Schema 1 indexed tasks by key and agencies by name; no query of planex used them, and
+     * keeping them cost 7 % of the store's instructions. */
+    "DROP INDEX IF EXISTS tasks_key;"
+    "DROP INDEX IF EXISTS task_agencies_name;"
     "CREATE TABLE IF NOT EXISTS extraction_digests("
     " doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
     " info TEXT NOT NULL, tasks TEXT NOT NULL, targets TEXT NOT NULL);";
@@ -710,15 +712,6 @@ put_digests(struct px_store *st, int64_t doc_id, const struct px_digests *d, str
     return run(st, s, dg, "cannot store the extraction digests");
 }
 
-static int
-put_digests_of(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
-               struct px_diag *dg)
-{
-    struct px_digests d;
-    px_extraction_digests(ex, &d);
-    return put_digests(st, doc_id, &d, dg);
-}
-
 /* Which parts' stored digests differ from d (none stored: all): stale[part] = 1. 0 or -1. */
 static int
 stale_parts(struct px_store *st, int64_t doc_id, const struct px_digests *d,
@@ -790,7 +783,8 @@ drop_old_version(struct px_store *st, const struct px_doc *doc, int *found, stru
 
 static int
 put_all(struct px_store *st, const struct px_doc *doc, const char *sha,
-        const struct px_extraction *ex, enum px_store_result *res, struct px_diag *dg)
+        const struct px_extraction *ex, const struct px_store_prep *prep, enum px_store_result *res,
+        struct px_diag *dg)
 {
     int has = px_store_has_sha(st, sha, dg);
     if (has != 0) {
@@ -802,9 +796,9 @@ put_all(struct px_store *st, const struct px_doc *doc, const char *sha,
     if (drop_old_version(st, doc, &replaced, dg) < 0 ||
         insert_document(st, doc, sha, &ex->info, &id, dg) < 0 ||
         put_facts(st, id, &ex->info, dg) < 0 || put_blocks(st, id, doc, dg) < 0 ||
-        px_maps_put(st, id, doc, dg) < 0 || /* reload.h: what reextract needs */
+        px_maps_put(st, id, &prep->maps, dg) < 0 || /* reload.h: what reextract needs */
         put_tasks(st, id, ex, dg) < 0 || put_targets(st, id, ex, dg) < 0 ||
-        put_digests_of(st, id, ex, dg) < 0)
+        put_digests(st, id, &prep->digests, dg) < 0)
         return -1;
     *res = replaced ? PX_STORE_REPLACED : PX_STORE_NEW;
     return 0;
@@ -884,12 +878,39 @@ px_store_batch_commit(struct px_store *st, struct px_diag *dg)
 }
 
 int
-px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
-             const struct px_extraction *ex, enum px_store_result *res, struct px_diag *dg)
+px_store_put_prepared(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
+                      const struct px_extraction *ex, const struct px_store_prep *prep,
+                      enum px_store_result *res, struct px_diag *dg)
 {
     if (begin(st, dg) < 0)
         return -1;
-    return finish(st, put_all(st, doc, sha256_hex, ex, res, dg), dg);
+    return finish(st, put_all(st, doc, sha256_hex, ex, prep, res, dg), dg);
+}
+
+void
+px_store_prepare(const struct px_doc *doc, const struct px_extraction *ex,
+                 struct px_store_prep *prep)
+{
+    prep->maps = (struct px_buf)PX_BUF_INIT;
+    px_maps_encode(doc, &prep->maps);
+    px_extraction_digests(ex, &prep->digests);
+}
+
+void
+px_store_prep_release(struct px_store_prep *prep)
+{
+    px_buf_release(&prep->maps);
+}
+
+int
+px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
+             const struct px_extraction *ex, enum px_store_result *res, struct px_diag *dg)
+{
+    struct px_store_prep prep;
+    px_store_prepare(doc, ex, &prep);
+    int rc = px_store_put_prepared(st, doc, sha256_hex, ex, &prep, res, dg);
+    px_store_prep_release(&prep);
+    return rc;
 }
 
 /* ---- replacing an extraction ------------------------------------------------------------- */

@@ -35,6 +35,7 @@
 #ifndef PX_STORE_H
 #define PX_STORE_H
 
+#include "buf.h"
 #include "diag.h"
 #include "doc.h"
 #include "extract.h"
@@ -61,6 +62,37 @@ int px_store_has_sha(struct px_store *st, const char *sha256_hex, struct px_diag
 /* Store one document, its blocks and its extraction in one transaction. */
 int px_store_put(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
                  const struct px_extraction *ex, enum px_store_result *res, struct px_diag *dg);
+
+/*
+ * The digests of what the store writes from an extraction, one per part a
+ * rule edit can change on its own: the document facts (kind, number,
+ * issuer, province, issued, year, implements, their provenance), the tasks
+ * (with their agencies and deadlines) and the targets. Equal digests mean
+ * equal stored records of that part.
+ */
+enum px_part { PX_PART_INFO, PX_PART_TASKS, PX_PART_TARGETS, PX_PART_COUNT };
+#define PX_DIGEST_LEN 64 /* hex digits */
+struct px_digests {
+    char part[PX_PART_COUNT][PX_DIGEST_LEN + 1];
+};
+
+/*
+ * What px_store_put() computes from a document besides writing rows: the
+ * offset-map blob (reload.h) and the digests. px_store_prepare() touches no
+ * database, so a worker thread makes it while the one writer stores another
+ * document (parallel.h); px_store_put_prepared() then only writes. Release
+ * with px_store_prep_release().
+ */
+struct px_store_prep {
+    struct px_buf maps;
+    struct px_digests digests;
+};
+void px_store_prepare(const struct px_doc *doc, const struct px_extraction *ex,
+                      struct px_store_prep *prep);
+void px_store_prep_release(struct px_store_prep *prep);
+int px_store_put_prepared(struct px_store *st, const struct px_doc *doc, const char *sha256_hex,
+                          const struct px_extraction *ex, const struct px_store_prep *prep,
+                          enum px_store_result *res, struct px_diag *dg);
 
 /*
  * Replace what was extracted from the stored document doc_id (its facts,

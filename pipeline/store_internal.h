@@ -1,7 +1,7 @@
 /*
  * store_internal — the SQLite helpers the store's own files share (private).
  *
- * Includes arena.h, doc.h, extract.h and sqlite3. Included only by store.c
+ * Includes arena.h, doc.h, extract.h, store.h and sqlite3. Included only by store.c
  * (which defines the SQL helpers), store_digest.c and reload.c; the CLI and
  * the other stages go through store.h and reload.h.
  */
@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "doc.h"
 #include "extract.h"
+#include "store.h"
 
 #include <sqlite3.h>
 
@@ -34,18 +35,8 @@ char *px_sql_col_str(sqlite3_stmt *s, int i, struct px_arena *a);
 /* A span from the three columns (line, byte, len) starting at first. */
 struct px_span px_sql_col_span(sqlite3_stmt *s, int first);
 
-/*
- * The digests of what the store writes from an extraction, one per part a
- * rule edit can change on its own: the document facts (kind, number,
- * issuer, province, issued, year, implements, their provenance), the tasks
- * (with their agencies and deadlines) and the targets. Equal digests mean
- * equal stored records of that part. Defined in store_digest.c.
- */
-enum px_part { PX_PART_INFO, PX_PART_TASKS, PX_PART_TARGETS, PX_PART_COUNT };
-#define PX_DIGEST_LEN 64 /* hex digits */
-struct px_digests {
-    char part[PX_PART_COUNT][PX_DIGEST_LEN + 1];
-};
+/* The digests of what the store writes from ex (struct px_digests in store.h). Defined in
+ * store_digest.c. */
 void px_extraction_digests(const struct px_extraction *ex, struct px_digests *out);
 
 #endif
