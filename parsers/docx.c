@@ -114,35 +114,6 @@ struct dx {
     struct px_docx_pstyle style;
 };
 
-static void
-put_utf8(struct px_buf *b, uint32_t c)
-{
-    char s[4];
-    size_t n;
-    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        c = 0xFFFD;
-    if (c < 0x80) {
-        s[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        s[0] = (char)(0xC0 | (c >> 6));
-        s[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        s[0] = (char)(0xE0 | (c >> 12));
-        s[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        s[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        s[0] = (char)(0xF0 | (c >> 18));
-        s[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        s[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        s[3] = (char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
-    px_buf_put(b, s, n);
-}
-
 /* w:sym: Symbol/Wingdings code points live at F0xx; map the ones plans use. */
 static uint32_t
 symbol_char(uint32_t c)
@@ -437,7 +408,7 @@ run_element(struct dx *x, const struct px_docx_elem *e)
     case PX_N_SYM:
         v = px_docx_attr(e, "char");
         if (v.p)
-            put_utf8(&x->p.text, symbol_char(sym_code(v)));
+            px_buf_put_utf8(&x->p.text, symbol_char(sym_code(v)));
         break;
     case PX_N_FOOTNOTE_REFERENCE:
         add_footnote_ref(x, px_docx_attr_long(e, "id", -1));

@@ -307,33 +307,6 @@ utf8_char(const unsigned char *p, const unsigned char *end)
     return is_xml_char(c) ? n : 0;
 }
 
-static void
-put_code(struct px_buf *b, uint32_t c)
-{
-    char s[4];
-    size_t n;
-    if (c < 0x80) {
-        s[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        s[0] = (char)(0xC0 | (c >> 6));
-        s[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        s[0] = (char)(0xE0 | (c >> 12));
-        s[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        s[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        s[0] = (char)(0xF0 | (c >> 18));
-        s[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        s[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        s[3] = (char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
-    px_buf_put(b, s, n);
-}
-
 /* A reference at f->p ('&'): appended to out decoded; -1 for anything but XML's own. */
 static int
 fast_reference(struct fast *f, struct px_buf *out)
@@ -370,7 +343,7 @@ fast_reference(struct fast *f, struct px_buf *out)
     }
     if (digits == 0 || q >= f->end || *q != ';' || !is_xml_char(c))
         return -1;
-    put_code(out, c);
+    px_buf_put_utf8(out, c);
     f->p = q + 1;
     return 0;
 }

@@ -225,31 +225,6 @@ read_name(struct reader *r)
     return r->p < r->end && !is_name_punct((unsigned char)*r->p);
 }
 
-static size_t
-put_utf8(unsigned long cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* XML's Char production, which libxml2 applies to character references. */
 static int
 is_xml_char(unsigned long cp)
@@ -294,7 +269,7 @@ read_ref(const char **pp, const char *end, char *out)
     if (p + 1 < end && p[1] == '#') {
         if (!read_char_ref(pp, end, &cp))
             return 0;
-        return put_utf8(cp, out);
+        return px_utf8_encode((uint32_t)cp, out);
     }
     char name[16];
     size_t n = 0;
@@ -307,7 +282,7 @@ read_ref(const char **pp, const char *end, char *out)
     if (!e || e->value == 0)
         return 0;
     *pp = p + 1;
-    return put_utf8(e->value, out);
+    return px_utf8_encode((uint32_t)e->value, out);
 }
 
 /* Copy s[0..len) with its references decoded into the arena; NULL when one is not plain. */

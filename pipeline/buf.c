@@ -100,6 +100,40 @@ px_buf_putc(struct px_buf *b, char c)
     b->ptr[b->len] = '\0';
 }
 
+size_t
+px_utf8_encode(uint32_t c, char out[4])
+{
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        c = 0xFFFD;
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+void
+px_buf_put_utf8(struct px_buf *b, uint32_t c)
+{
+    char s[4];
+    px_buf_put(b, s, px_utf8_encode(c, s));
+}
+
 void
 px_buf_vprintf(struct px_buf *b, const char *fmt, va_list ap)
 {

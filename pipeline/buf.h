@@ -18,6 +18,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 extern char px_buf_empty[];
 
@@ -48,6 +49,11 @@ void px_buf_grow(struct px_buf *b, size_t extra);
 void px_buf_put(struct px_buf *b, const void *data, size_t len);
 void px_buf_puts(struct px_buf *b, const char *s);
 void px_buf_putc(struct px_buf *b, char c);
+/* The UTF-8 bytes of code point c (at most 4) in out; returns how many. A surrogate or a
+ * value past U+10FFFF is written as U+FFFD. */
+size_t px_utf8_encode(uint32_t c, char out[4]);
+/* Append code point c as UTF-8 (px_utf8_encode). */
+void px_buf_put_utf8(struct px_buf *b, uint32_t c);
 void px_buf_printf(struct px_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void px_buf_vprintf(struct px_buf *b, const char *fmt, va_list ap);
 /* Drop the contents but keep the allocation. */

@@ -123,3 +123,12 @@ px_diag_print(FILE *f, const struct px_diag *dg, enum px_severity min)
         if (dg->items[i].sev >= min)
             px_diag_print_item(f, &dg->items[i]);
 }
+
+void
+px_diag_forward(const struct px_diag *from, struct px_diag *to)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const struct px_diag_item *it = &from->items[i];
+        px_diag_report(to, it->sev, it->file, it->line, it->col, "%s", it->msg);
+    }
+}

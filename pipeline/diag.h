@@ -55,6 +55,9 @@ int px_error(struct px_diag *dg, const char *fmt, ...) __attribute__((format(pri
 
 /* Number of items at or above sev. */
 size_t px_diag_count(const struct px_diag *dg, enum px_severity sev);
+/* Report every item of from into to, in order (a worker's diagnostics into the caller's
+ * sink, which may echo them). */
+void px_diag_forward(const struct px_diag *from, struct px_diag *to);
 /* The first item at or above sev, or NULL. */
 const struct px_diag_item *px_diag_first(const struct px_diag *dg, enum px_severity sev);
 void px_diag_print_item(FILE *f, const struct px_diag_item *it);

@@ -178,25 +178,6 @@ collapse_strip(struct cps *s)
     s->n = hi - lo;
 }
 
-static void
-put_utf8(struct px_buf *b, UChar32 c)
-{
-    char tmp[4];
-    size_t n;
-    if (c < 0x80) {
-        tmp[0] = (char)c, n = 1;
-    } else if (c < 0x800) {
-        tmp[0] = (char)(0xC0 | (c >> 6)), tmp[1] = (char)(0x80 | (c & 0x3F)), n = 2;
-    } else if (c < 0x10000) {
-        tmp[0] = (char)(0xE0 | (c >> 12)), tmp[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        tmp[2] = (char)(0x80 | (c & 0x3F)), n = 3;
-    } else {
-        tmp[0] = (char)(0xF0 | (c >> 18)), tmp[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        tmp[2] = (char)(0x80 | ((c >> 6) & 0x3F)), tmp[3] = (char)(0x80 | (c & 0x3F)), n = 4;
-    }
-    px_buf_put(b, tmp, n);
-}
-
 /* score.py norm() as code points. */
 static void
 norm_cps(const char *s, struct cps *out)
@@ -215,7 +196,7 @@ norm_str(const char *s)
     norm_cps(s, &c);
     struct px_buf b = PX_BUF_INIT;
     for (size_t i = 0; i < c.n; i++)
-        put_utf8(&b, c.v[i]);
+        px_buf_put_utf8(&b, c.v[i]);
     free(c.v);
     return px_buf_detach(&b, NULL);
 }
@@ -308,7 +289,7 @@ py_repr_char(struct px_buf *b, UChar32 c, char quote)
     else if (c == '\t' || c == '\n' || c == '\r')
         px_buf_puts(b, c == '\t' ? "\\t" : c == '\n' ? "\\n" : "\\r");
     else if (py_isprintable(c))
-        put_utf8(b, c);
+        px_buf_put_utf8(b, c);
     else if (c < 0x100)
         px_buf_printf(b, "\\x%02x", (unsigned)c);
     else if (c < 0x10000)
@@ -474,7 +455,7 @@ words_of(struct intern *in, const json_t *v)
     size_t cap = 0;
     for (size_t i = 0; i <= c.n; i++) {
         if (i < c.n && c.v[i] != '_' && py_isalnum(c.v[i])) {
-            put_utf8(&b, c.v[i]);
+            px_buf_put_utf8(&b, c.v[i]);
             continue;
         }
         if (!b.len)

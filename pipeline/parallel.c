@@ -5,9 +5,9 @@
 
 #include "normalize.h"
 #include "parse.h"
+#include "pool.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +17,7 @@
  * memory does not depend on the batch. */
 #define WINDOW_PER_WORKER 8
 
-enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_READY };
-
 struct slot {
-    enum slot_state state;
-    size_t index;
     struct px_buf data; /* the file: doc.src borrows it */
     char sha[65];
     int has_doc;
@@ -35,21 +31,23 @@ struct slot {
 };
 
 struct worker {
-    struct pool *pool;
-    pthread_t thread;
+    char **files;
     struct px_normalizer *nz;
     struct px_extractor *ex;
     sqlite3 *db; /* read-only: the content-hash look-up */
     sqlite3_stmt *has_sha;
 };
 
-struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+/* What the writer needs besides the slot. */
+struct writer {
+    struct px_store *st;
     char **files;
-    size_t n, next, written, window;
-    struct slot *slots;
-    int stop;
+    size_t n;
+    int as_baseline;
+    px_parallel_progress *progress;
+    void *arg;
+    struct px_parallel_tally *t;
+    struct px_diag *dg;
 };
 
 /* 1 stored, 0 not, -1 error. A file stored by the writer meanwhile is caught by the store. */
@@ -105,32 +103,6 @@ work_on(struct worker *w, struct slot *s, const char *path)
         extract_slot(w, s, path);
 }
 
-static void *
-worker_main(void *arg)
-{
-    struct worker *w = arg;
-    struct pool *p = w->pool;
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (!p->stop && p->next < p->n && p->next >= p->written + p->window)
-            pthread_cond_wait(&p->cv, &p->mu);
-        if (p->stop || p->next >= p->n) {
-            pthread_mutex_unlock(&p->mu);
-            return NULL;
-        }
-        size_t i = p->next++;
-        struct slot *s = &p->slots[i % p->window];
-        s->state = SLOT_BUSY;
-        s->index = i;
-        pthread_mutex_unlock(&p->mu);
-        work_on(w, s, p->files[i]);
-        pthread_mutex_lock(&p->mu);
-        s->state = SLOT_READY;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-    }
-}
-
 static void
 slot_reset(struct slot *s)
 {
@@ -143,23 +115,12 @@ slot_reset(struct slot *s)
     px_buf_release(&s->data);
     px_diag_clear(&s->dg);
     s->failed = 0;
-    s->state = SLOT_FREE;
-}
-
-/* The file's diagnostics, in file order, into the caller's sink (which may echo them). */
-static void
-forward_diag(const struct px_diag *from, struct px_diag *to)
-{
-    for (size_t i = 0; i < from->n; i++) {
-        const struct px_diag_item *it = &from->items[i];
-        px_diag_report(to, it->sev, it->file, it->line, it->col, "%s", it->msg);
-    }
 }
 
 static int
 write_slot(struct px_store *st, struct slot *s, int as_baseline, struct px_diag *dg)
 {
-    forward_diag(&s->dg, dg);
+    px_diag_forward(&s->dg, dg);
     if (s->failed)
         return -1;
     if (s->res == PX_INGEST_NEW) {
@@ -201,48 +162,50 @@ worker_release(struct worker *w)
     px_normalizer_free(w->nz);
 }
 
-/* The writer: take the files back in order as the workers finish them. */
-static int
-write_all(struct pool *p, struct px_store *st, int as_baseline, px_parallel_progress *progress,
-          void *arg, struct px_parallel_tally *t, struct px_diag *dg)
+/* pool.h: the worker's part of file i. */
+static void
+work_item(void *worker, size_t i, void *slot)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        struct slot *s = &p->slots[i % p->window];
-        pthread_mutex_lock(&p->mu);
-        while (s->state != SLOT_READY || s->index != i)
-            pthread_cond_wait(&p->cv, &p->mu);
-        pthread_mutex_unlock(&p->mu);
-        int rc = write_slot(st, s, as_baseline, dg);
-        if (rc == 0)
-            rc = px_store_batch_tick(st, dg);
-        if (rc == 0) {
-            t->count[s->res]++;
-            t->bytes += s->data.len;
-            if (progress)
-                progress(arg, i, p->n, p->files[i], s->res);
-        }
-        pthread_mutex_lock(&p->mu);
-        slot_reset(s);
-        p->written++;
-        p->stop = rc < 0;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
+    struct worker *w = worker;
+    work_on(w, slot, w->files[i]);
 }
 
+/* pool.h: the writer's part, in file order. */
 static int
-start_workers(struct pool *p, struct worker *w, int jobs, const char *db_path,
+write_item(void *arg, size_t i, void *slot)
+{
+    struct writer *wr = arg;
+    struct slot *s = slot;
+    int rc = write_slot(wr->st, s, wr->as_baseline, wr->dg);
+    if (rc == 0)
+        rc = px_store_batch_tick(wr->st, wr->dg);
+    if (rc == 0) {
+        wr->t->count[s->res]++;
+        wr->t->bytes += s->data.len;
+        if (wr->progress)
+            wr->progress(wr->arg, i, wr->n, wr->files[i], s->res);
+    }
+    return rc;
+}
+
+static void
+reset_item(void *slot)
+{
+    slot_reset(slot);
+}
+
+/* Each worker's normaliser, extractor and read connection; -1 (reported) if one fails. */
+static int
+setup_workers(struct worker *w, void **ptrs, int jobs, char **files, const char *db_path,
               const char *rules_dir, struct px_diag *dg)
 {
     for (int i = 0; i < jobs; i++) {
-        w[i].pool = p;
+        w[i].files = files;
+        ptrs[i] = &w[i];
         if (worker_setup(&w[i], db_path, rules_dir, dg) < 0)
             return -1;
     }
-    return jobs;
+    return 0;
 }
 
 int
@@ -253,43 +216,43 @@ px_ingest_parallel(struct px_store *st, const char *db_path, const char *rules_d
     memset(t, 0, sizeof *t);
     if (jobs < 1)
         jobs = 1;
-    struct pool p = {.files = files, .n = n, .window = (size_t)jobs * WINDOW_PER_WORKER};
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    p.slots = px_xcalloc(p.window, sizeof *p.slots);
-    for (size_t i = 0; i < p.window; i++) {
+    size_t window = (size_t)jobs * WINDOW_PER_WORKER;
+    struct slot *slots = px_xcalloc(window, sizeof *slots);
+    for (size_t i = 0; i < window; i++) {
         struct px_buf empty = PX_BUF_INIT; /* calloc'd slots: ptr must not stay NULL */
-        p.slots[i].data = empty;
-        px_diag_init(&p.slots[i].dg);
+        slots[i].data = empty;
+        px_diag_init(&slots[i].dg);
     }
     struct worker *w = px_xcalloc((size_t)jobs, sizeof *w);
-    int started = 0, ready = start_workers(&p, w, jobs, db_path, rules_dir, dg);
-    int rc = ready < 0 ? -1 : 0;
-    for (; rc == 0 && started < ready; started++)
-        if (pthread_create(&w[started].thread, NULL, worker_main, &w[started]) != 0)
-            rc = px_error(dg, "cannot start a worker thread");
-    if (rc == 0) /* the workers' connections are open: the writer may take the lock */
-        rc = px_store_batch_begin(st, dg) < 0
-                 ? -1
-                 : write_all(&p, st, as_baseline, progress, arg, t, dg);
+    void **ptrs = px_xcalloc((size_t)jobs, sizeof *ptrs);
+    struct writer wr = {st, files, n, as_baseline, progress, arg, t, dg};
+    struct px_pool_job job = {.n = n,
+                              .window = window,
+                              .slots = slots,
+                              .slot_size = sizeof *slots,
+                              .workers = ptrs,
+                              .nworkers = jobs,
+                              .work = work_item,
+                              .write = write_item,
+                              .reset = reset_item,
+                              .arg = &wr};
+    int rc = setup_workers(w, ptrs, jobs, files, db_path, rules_dir, dg);
+    /* the workers' connections are open: now the writer may take the write lock */
+    if (rc == 0)
+        rc = px_store_batch_begin(st, dg);
+    if (rc == 0 && (rc = px_pool_run(&job)) == -2)
+        rc = px_error(dg, "cannot start a worker thread");
     /* A failed file was undone by its savepoint: the files stored before it are kept. */
     if (px_store_batch_commit(st, dg) < 0)
         rc = -1;
-    pthread_mutex_lock(&p.mu);
-    p.stop = 1;
-    pthread_cond_broadcast(&p.cv);
-    pthread_mutex_unlock(&p.mu);
-    for (int i = 0; i < started; i++)
-        pthread_join(w[i].thread, NULL);
     for (int i = 0; i < jobs; i++)
         worker_release(&w[i]);
-    for (size_t i = 0; i < p.window; i++) {
-        slot_reset(&p.slots[i]);
-        px_diag_release(&p.slots[i].dg);
+    for (size_t i = 0; i < window; i++) {
+        slot_reset(&slots[i]);
+        px_diag_release(&slots[i].dg);
     }
-    free(p.slots);
+    free(slots);
+    free(ptrs);
     free(w);
-    pthread_cond_destroy(&p.cv);
-    pthread_mutex_destroy(&p.mu);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }

@@ -4,15 +4,16 @@
  * Includes ingest.h (and through it store.h, diag.h). Used by the ingest
  * command.
  *
- * Workers read, hash, parse, normalise and extract; each has its own
- * normaliser, extractor (compiled rules, PCRE2 match data) and a read-only
- * look-up of the store for the content-hash fast path. The calling thread is
- * the one writer: it stores the documents in file order, one savepoint
- * each in time-bounded transactions (store.h, px_store_batch_*), so the
- * result is the same as a serial ingest (a later file with the
- * same key replaces an earlier one, duplicates are skipped). At most a small
- * window of documents (8 per worker) waits for the writer, so memory stays
- * flat however long the batch is.
+ * The threads and the hand-over are pool.h's. Workers read, hash, parse,
+ * normalise, extract and prepare the store's blob and digests
+ * (px_store_prepare); each has its own normaliser, extractor (compiled
+ * rules, PCRE2 match data) and a read-only look-up of the store for the
+ * content-hash fast path. The calling thread is the one writer: it stores
+ * the documents in file order, one savepoint each in time-bounded
+ * transactions (store.h, px_store_batch_*), so the result is the same as a
+ * serial ingest (a later file with the same key replaces an earlier one,
+ * duplicates are skipped). At most 8 documents per worker wait for the
+ * writer, so memory stays flat however long the batch is.
  *
  * Ownership: nothing is kept; the store is borrowed.
  */

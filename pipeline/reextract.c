@@ -4,9 +4,9 @@
 #include "reextract.h"
 
 #include "normalize.h"
+#include "pool.h"
 #include "reload.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,11 +15,7 @@
 /* Documents waiting for the writer, per worker (as in parallel.c). */
 #define WINDOW_PER_WORKER 8
 
-enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_READY };
-
 struct slot {
-    enum slot_state state;
-    size_t index;
     int64_t id;
     int has_doc, has_maps, failed;
     struct px_doc doc;
@@ -36,18 +32,19 @@ struct reader {
 };
 
 struct worker {
-    struct pool *pool;
-    pthread_t thread;
+    const int64_t *ids;
     struct reader rd;
 };
 
-struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+/* The run: what the writer needs besides the slot. */
+struct run {
+    struct px_store *st;
     const int64_t *ids;
-    size_t n, next, written, window;
-    struct slot *slots;
-    int stop;
+    size_t n;
+    px_reextract_progress *progress;
+    void *arg;
+    struct px_reextract_tally *t;
+    struct px_diag *dg;
 };
 
 static int
@@ -95,23 +92,13 @@ slot_reset(struct slot *s)
     s->has_doc = 0;
     s->failed = 0;
     px_diag_clear(&s->dg);
-    s->state = SLOT_FREE;
-}
-
-static void
-forward_diag(const struct px_diag *from, struct px_diag *to)
-{
-    for (size_t i = 0; i < from->n; i++) {
-        const struct px_diag_item *it = &from->items[i];
-        px_diag_report(to, it->sev, it->file, it->line, it->col, "%s", it->msg);
-    }
 }
 
 /* The writer's part of one document (a new transaction every PX_STORE_BATCH_MS). */
 static int
 write_slot(struct px_store *st, struct slot *s, struct px_reextract_tally *t, struct px_diag *dg)
 {
-    forward_diag(&s->dg, dg);
+    px_diag_forward(&s->dg, dg);
     int changed = 0;
     if (s->failed || px_store_replace_extraction(st, s->id, &s->ex, &changed, dg) < 0)
         return -1;
@@ -121,104 +108,78 @@ write_slot(struct px_store *st, struct slot *s, struct px_reextract_tally *t, st
     return px_store_batch_tick(st, dg);
 }
 
-static void *
-worker_main(void *arg)
+/* pool.h: a worker reloads and extracts document i. */
+static void
+work_item(void *worker, size_t i, void *slot)
 {
-    struct worker *w = arg;
-    struct pool *p = w->pool;
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (!p->stop && p->next < p->n && p->next >= p->written + p->window)
-            pthread_cond_wait(&p->cv, &p->mu);
-        if (p->stop || p->next >= p->n) {
-            pthread_mutex_unlock(&p->mu);
-            return NULL;
-        }
-        size_t i = p->next++;
-        struct slot *s = &p->slots[i % p->window];
-        s->state = SLOT_BUSY;
-        s->index = i;
-        s->id = p->ids[i];
-        pthread_mutex_unlock(&p->mu);
-        read_and_extract(&w->rd, s);
-        pthread_mutex_lock(&p->mu);
-        s->state = SLOT_READY;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-    }
+    struct worker *w = worker;
+    struct slot *s = slot;
+    s->id = w->ids[i];
+    read_and_extract(&w->rd, s);
 }
 
-/* The writer: take the documents back in order as the workers finish them. */
+/* pool.h: the writer, in order. */
 static int
-write_all(struct pool *p, struct px_store *st, px_reextract_progress *progress, void *arg,
-          struct px_reextract_tally *t, struct px_diag *dg)
+write_item(void *arg, size_t i, void *slot)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        struct slot *s = &p->slots[i % p->window];
-        pthread_mutex_lock(&p->mu);
-        while (s->state != SLOT_READY || s->index != i)
-            pthread_cond_wait(&p->cv, &p->mu);
-        pthread_mutex_unlock(&p->mu);
-        int rc = write_slot(st, s, t, dg);
-        if (rc == 0 && progress)
-            progress(arg, i, p->n, t);
-        pthread_mutex_lock(&p->mu);
-        slot_reset(s);
-        p->written++;
-        p->stop = rc < 0;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
+    struct run *r = arg;
+    int rc = write_slot(r->st, slot, r->t, r->dg);
+    if (rc == 0 && r->progress)
+        r->progress(r->arg, i, r->n, r->t);
+    return rc;
+}
+
+static void
+reset_item(void *slot)
+{
+    slot_reset(slot);
 }
 
 static int
-run_parallel(struct pool *p, struct px_store *st, const char *db_path, const char *rules_dir,
-             int jobs, px_reextract_progress *progress, void *arg, struct px_reextract_tally *t,
-             struct px_diag *dg)
+run_parallel(struct run *r, struct slot *slots, size_t window, const char *db_path,
+             const char *rules_dir, int jobs)
 {
     struct worker *w = px_xcalloc((size_t)jobs, sizeof *w);
-    int rc = 0, started = 0, opened = 0;
+    void **ptrs = px_xcalloc((size_t)jobs, sizeof *ptrs);
+    int rc = 0, opened = 0;
     for (; rc == 0 && opened < jobs; opened++) {
-        w[opened].pool = p;
-        rc = reader_open(&w[opened].rd, NULL, db_path, rules_dir, dg);
+        w[opened].ids = r->ids;
+        ptrs[opened] = &w[opened];
+        rc = reader_open(&w[opened].rd, NULL, db_path, rules_dir, r->dg);
     }
-    for (; rc == 0 && started < jobs; started++)
-        if (pthread_create(&w[started].thread, NULL, worker_main, &w[started]) != 0)
-            rc = px_error(dg, "cannot start a worker thread");
+    struct px_pool_job job = {.n = r->n,
+                              .window = window,
+                              .slots = slots,
+                              .slot_size = sizeof *slots,
+                              .workers = ptrs,
+                              .nworkers = jobs,
+                              .work = work_item,
+                              .write = write_item,
+                              .reset = reset_item,
+                              .arg = r};
     if (rc == 0) /* the readers are open: now the writer may take the write lock */
-        rc = px_store_batch_begin(st, dg) < 0 ? -1 : write_all(p, st, progress, arg, t, dg);
-    pthread_mutex_lock(&p->mu);
-    p->stop = 1;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    for (int i = 0; i < started; i++)
-        pthread_join(w[i].thread, NULL);
+        rc = px_store_batch_begin(r->st, r->dg);
+    if (rc == 0 && (rc = px_pool_run(&job)) == -2)
+        rc = px_error(r->dg, "cannot start a worker thread");
     for (int i = 0; i < opened; i++)
         reader_close(&w[i].rd);
+    free(ptrs);
     free(w);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 /* jobs == 1: one slot, the caller's thread and connection. */
 static int
-run_serial(struct pool *p, struct px_store *st, const char *rules_dir,
-           px_reextract_progress *progress, void *arg, struct px_reextract_tally *t,
-           struct px_diag *dg)
+run_serial(struct run *r, struct slot *s, const char *rules_dir)
 {
     struct reader rd;
-    int rc = reader_open(&rd, st, NULL, rules_dir, dg);
+    int rc = reader_open(&rd, r->st, NULL, rules_dir, r->dg);
     if (rc == 0)
-        rc = px_store_batch_begin(st, dg);
-    struct slot *s = &p->slots[0];
-    for (size_t i = 0; rc == 0 && i < p->n; i++) {
-        s->id = p->ids[i];
+        rc = px_store_batch_begin(r->st, r->dg);
+    for (size_t i = 0; rc == 0 && i < r->n; i++) {
+        s->id = r->ids[i];
         read_and_extract(&rd, s);
-        rc = write_slot(st, s, t, dg);
-        if (rc == 0 && progress)
-            progress(arg, i, p->n, t);
+        rc = write_item(r, i, s);
         slot_reset(s);
     }
     reader_close(&rd);
@@ -233,22 +194,19 @@ px_reextract(struct px_store *st, const char *db_path, const char *rules_dir, co
     memset(t, 0, sizeof *t);
     if (jobs < 1)
         jobs = 1;
-    struct pool p = {.ids = ids, .n = n, .window = (size_t)jobs * WINDOW_PER_WORKER};
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    p.slots = px_xcalloc(p.window, sizeof *p.slots);
-    for (size_t i = 0; i < p.window; i++)
-        px_diag_init(&p.slots[i].dg);
-    int rc = jobs == 1 ? run_serial(&p, st, rules_dir, progress, arg, t, dg)
-                       : run_parallel(&p, st, db_path, rules_dir, jobs, progress, arg, t, dg);
+    struct run r = {st, ids, n, progress, arg, t, dg};
+    size_t window = (size_t)jobs * WINDOW_PER_WORKER;
+    struct slot *slots = px_xcalloc(window, sizeof *slots);
+    for (size_t i = 0; i < window; i++)
+        px_diag_init(&slots[i].dg);
+    int rc = jobs == 1 ? run_serial(&r, slots, rules_dir)
+                       : run_parallel(&r, slots, window, db_path, rules_dir, jobs);
     /* A failed document was undone by its savepoint: those before it are kept. */
     int end = px_store_batch_commit(st, dg);
-    for (size_t i = 0; i < p.window; i++) {
-        slot_reset(&p.slots[i]);
-        px_diag_release(&p.slots[i].dg);
+    for (size_t i = 0; i < window; i++) {
+        slot_reset(&slots[i]);
+        px_diag_release(&slots[i].dg);
     }
-    free(p.slots);
-    pthread_cond_destroy(&p.cv);
-    pthread_mutex_destroy(&p.mu);
+    free(slots);
     return rc == 0 ? end : rc;
 }

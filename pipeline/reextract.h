@@ -6,7 +6,8 @@
  * reextract command.
  *
  * With jobs == 1 everything runs on the calling thread and the caller's
- * connection. With jobs > 1, N worker threads each open their own
+ * connection. With jobs > 1 (threads and hand-over: pool.h), N worker
+ * threads each open their own
  * connection to db_path (WAL: they read while the writer writes), their own
  * normaliser and extractor, and reload and extract documents; the calling
  * thread is the one writer and takes them back in the order of ids, so the

@@ -194,6 +194,7 @@ static const char *const fact_names[PX_FACT_COUNT] = {
  */
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
+#include <stdatomic.h>
 #include <immintrin.h>
 
 static const uint32_t sha_k[64] = {
@@ -248,14 +249,18 @@ sha_blocks_ni(uint32_t state[8], const unsigned char *p, size_t nblocks)
 static int
 have_sha_ni(void)
 {
-    static int known = -1; /* benign race: every thread computes the same answer */
-    if (known < 0) {
+    /* Threads may ask at once: each computes the same answer, and the atomic makes the
+     * shared cache well defined. */
+    static _Atomic int known = -1;
+    int v = atomic_load_explicit(&known, memory_order_relaxed);
+    if (v < 0) {
         unsigned a, b, c, d;
         int sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
         int sse41 = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) && (c & (1u << 9));
-        known = sha && sse41;
+        v = sha && sse41;
+        atomic_store_explicit(&known, v, memory_order_relaxed);
     }
-    return known;
+    return v;
 }
 
 static int
