@@ -14,7 +14,8 @@
  *   - every percentage figure redrawn, and the document number made unique;
  *   - (text) some pairs of adjacent numbered table rows swapped.
  * DOCX plans are the bundled files with word/document.xml rewritten and
- * every other part copied as it is.
+ * every other part copied as it is. OUT_DIR/manifest.tsv lists each plan
+ * with the bundled plan it was made from.
  */
 #define _GNU_SOURCE /* memmem */
 
@@ -367,13 +368,26 @@ kind_of(unsigned i)
     return r < 2 ? K_TEXT : r == 2 ? K_HTML : K_DOCX;
 }
 
+/* The manifest line of a plan: its path under OUT_DIR and the bundled plan it was made from
+ * (the base name without extension), so a comparison can pick plans made from the same plan
+ * in two formats. */
+static void
+manifest_line(FILE *mf, const char *rel, const char *base_path)
+{
+    const char *name = strrchr(base_path, '/');
+    name = name ? name + 1 : base_path;
+    const char *dot = strrchr(name, '.');
+    fprintf(mf, "%s\t%.*s\n", rel, (int)(dot ? dot - name : (long)strlen(name)), name);
+}
+
 static int
-make_plan(struct gen *g, const char *outdir, unsigned i, struct out *o, size_t *bytes)
+make_plan(struct gen *g, const char *outdir, unsigned i, struct out *o, size_t *bytes, FILE *mf)
 {
     enum kind k = kind_of(i);
     const struct base *b = &g->bases[k][pick(g, (unsigned)g->nbases[k])];
     char path[4096];
     snprintf(path, sizeof path, "%s/%s/plan-%05u.%s", outdir, kind_dir[k], i + 1, kind_ext[k]);
+    manifest_line(mf, path + strlen(outdir) + 1, b->path);
     o->len = 0;
     vary(g, b->data, b->len, i + 1, o);
     if (k == K_TEXT)
@@ -415,9 +429,18 @@ main(int argc, char **argv)
     }
     struct out o = {0};
     size_t bytes = 0;
+    char mpath[4096];
+    snprintf(mpath, sizeof mpath, "%s/manifest.tsv", argv[2]);
+    FILE *mf = rc == 0 ? fopen(mpath, "w") : NULL;
+    if (rc == 0 && !mf) {
+        fprintf(stderr, "gen_corpus: cannot write '%s'\n", mpath);
+        rc = 1;
+    }
     for (unsigned i = 0; rc == 0 && i < n; i++)
-        if (make_plan(&g, argv[2], i, &o, &bytes) < 0)
+        if (make_plan(&g, argv[2], i, &o, &bytes, mf) < 0)
             rc = 1;
+    if (mf && fclose(mf) != 0)
+        rc = 1;
     if (rc == 0)
         fprintf(stderr, "gen_corpus: %u plans, %.1f MB of text before zipping\n", n,
                 (double)bytes / 1e6);

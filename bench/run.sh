@@ -168,6 +168,24 @@ find "$corpus" -type f | awk -F/ '{print $NF "\t" $0}' | sort | cut -f2 | head -
 log "stages: $(wc -l <"$work/sample.list") plans"
 "$tools/stages" "$src/rules" "$work/stages.db" $(cat "$work/sample.list") >"$work/stages.json"
 
+# 8. HTML against DOCX like for like: the plans of each format made from the bundled plans
+# that exist in both formats (gen_corpus's manifest), at most K/2 of each, timed by stage
+# (the sum of the stages) R times; text bytes per second of each format.
+for f in html docx; do
+  awk -F'\t' -v f="$f/" '
+    { split($1, d, "/"); fmt[$2, d[1]] = 1; row[NR] = $0 }
+    END { for (i = 1; i <= NR; i++) { split(row[i], c, "\t")
+            if (index(c[1], f) == 1 && fmt[c[2], "html"] && fmt[c[2], "docx"]) print c[1] } }' \
+    "$corpus/manifest.tsv" | head -n $((sample / 2)) | sed "s#^#$corpus/#" >"$work/same-$f.list"
+  : >"$work/same-$f.json"
+  for i in $(seq "$repeat"); do
+    rm -f "$work/same.db" "$work/same.db"-*
+    "$tools/stages" "$src/rules" "$work/same.db" $(cat "$work/same-$f.list") >>"$work/same-$f.json"
+    echo >>"$work/same-$f.json"
+  done
+done
+log "HTML and DOCX made from the same plans: $(wc -l <"$work/same-html.list") and $(wc -l <"$work/same-docx.list") files"
+
 python3 - "$work" "$plans" "$seed" "$repeat" <<'EOF'
 import json, os, sys
 work, plans, seed, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -183,6 +201,17 @@ for line in open(os.path.join(work, "runs")):
     runs[r["name"]] = r
 stages = json.load(open(os.path.join(work, "stages.json")))
 
+def same_rate(fmt):  # text MB/s of the fastest stages run over the like-for-like plans
+    best = None
+    for line in open(os.path.join(work, "same-%s.json" % fmt)):
+        if not line.strip():
+            continue
+        st = json.loads(line)
+        secs = sum(st[k] for k in ("read", "parse", "normalise", "extract", "store"))
+        rate = st[fmt + "_text_bytes"] / 1e6 / secs if secs > 0 else None
+        if rate and (best is None or rate > best):
+            best = rate
+    return best
 def changed(edit):
     try:
         return int(open(os.path.join(work, "re-%s.changed" % edit)).read())
@@ -225,6 +254,7 @@ fig = {
     "ingest_plans_s": plans / total_wall if total_wall else None,
     "ingest_mb_s_by_format": {f: mbs(b[f], wall[f]) for f in wall},
     "text_mb_s_by_format": {f: text_rate(f) for f in ("html", "docx")},
+    "same_plans_text_mb_s": {f: same_rate(f) for f in ("html", "docx")},
     "peak_rss_mb": max(runs[k]["rss_kb"] for k in ("ingest_all", "ingest_text", "ingest_html",
                                                     "ingest_docx")) / 1024,
     "stages_seconds": {k: stages[k] for k in ("read", "parse", "normalise", "extract", "store")},
@@ -250,6 +280,10 @@ for k in ("ratio_text_vs_naive", "ratio_docx_vs_pandoc", "ratio_first_vs_reinges
           "ratio_j2_speedup"):
     v = fig[k]
     print(f"bench: {k}: {'n/a' if v is None else f'{v:.2f}x'}", file=sys.stderr)
+same = fig["same_plans_text_mb_s"]
+if same["html"] and same["docx"]:
+    print(f"bench: text MB/s, HTML vs DOCX made from the same plans: {same['html']:.2f} vs "
+          f"{same['docx']:.2f}", file=sys.stderr)
 for e, v in fig["ratio_ingest_vs_reextract"].items():
     print(f"bench: ratio_ingest_vs_reextract ({e} edit, {fig['reextract_changed'][e]} of {plans}"
           f" plans changed): {'n/a' if v is None else f'{v:.2f}x'}", file=sys.stderr)

@@ -32,6 +32,8 @@ for k in ("text", "html", "docx"):
     assert fig["ingest_mb_s_by_format"][k] > 0, k
 assert fig["peak_rss_mb"] > 0
 assert "ratio_docx_vs_pandoc" in fig and "ratio_j2_speedup" in fig
+for f in ("html", "docx"):  # the like-for-like comparison ran on plans of both formats
+    assert fig["same_plans_text_mb_s"][f] > 0, f
 for e in ("narrow", "wide"):  # both rule edits ran, and each changed some plans
     assert fig["reextract_seconds"][e] is not None, e
     assert fig["ratio_ingest_vs_reextract"][e] is not None, e
