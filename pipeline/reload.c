@@ -172,7 +172,7 @@ decode_maps(struct px_doc *doc, const void *blob, size_t len)
 
 /* ---- reading a document back ------------------------------------------------------------- */
 
-enum rl_stmt { R_IDS, R_DOC, R_BLOCKS, R_ROWS, R_MAPS, R_COUNT };
+enum rl_stmt { R_IDS, R_DOC, R_BLOCKS, R_ROWS, R_CELLS, R_MAPS, R_COUNT };
 
 static const char *const rl_sql[R_COUNT] = {
     [R_IDS] = "SELECT id FROM documents WHERE ?1 IS NULL OR doc_key = ?1"
@@ -180,10 +180,13 @@ static const char *const rl_sql[R_COUNT] = {
     [R_DOC] = "SELECT path, format, size FROM documents WHERE id = ?1",
     [R_BLOCKS] = "SELECT id, type, level, number, text, flags, line, byte, len, locator"
                  " FROM blocks WHERE doc_id = ?1 ORDER BY ord",
-    [R_ROWS] = "SELECT r.id, r.header, r.continuation, r.line, r.byte, r.len, c.text,"
-               " c.colspan, c.rowspan, c.line, c.byte, c.len FROM table_rows r"
-               " LEFT JOIN cells c ON c.row_id = r.id WHERE r.block_id = ?1"
-               " ORDER BY r.ord, c.ord",
+    [R_ROWS] = "SELECT id, header, continuation, line, byte, len FROM table_rows"
+               " WHERE block_id = ?1 ORDER BY ord",
+    /* In the order of the cells' primary key (row_id, ord): read straight from its index,
+     * where one join ordered by (row ord, cell ord) needed a sort per table. */
+    [R_CELLS] = "SELECT row_id, text, colspan, rowspan, line, byte, len FROM cells"
+                " WHERE row_id IN (SELECT id FROM table_rows WHERE block_id = ?1)"
+                " ORDER BY row_id, ord",
     [R_MAPS] = "SELECT maps FROM block_maps WHERE doc_id = ?1",
 };
 
@@ -242,36 +245,72 @@ block_type(const char *name)
     return PX_BLOCK_PARAGRAPH;
 }
 
-/* One query for a table: its rows, each with its cells (LEFT JOIN: empty rows too). */
+/* The rows of a table in order; ids[i] is the id of t->rows[i] (heap-owned, caller frees). */
+static int
+load_rows(struct px_reload *rl, int64_t block_id, struct px_doc *doc, struct px_table *t,
+          int64_t **ids, struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt(rl, R_ROWS);
+    sqlite3_bind_int64(s, 1, block_id);
+    size_t cap = 0;
+    int rc;
+    *ids = NULL;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct px_row *row = px_table_add_row(doc, t);
+        row->header = sqlite3_column_int(s, 1);
+        row->continuation = sqlite3_column_int(s, 2);
+        row->span = px_sql_col_span(s, 3);
+        if (t->nrows > cap) {
+            cap = cap ? cap * 2 : 16;
+            *ids = px_xrealloc(*ids, cap * sizeof **ids);
+        }
+        (*ids)[t->nrows - 1] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(rl, dg, "cannot read a table");
+}
+
+/* The index of row id in ids, starting the search at hint (the cells come row by row). */
+static size_t
+row_index(const int64_t *ids, size_t n, int64_t id, size_t hint)
+{
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (hint + k) % n;
+        if (ids[i] == id)
+            return i;
+    }
+    return n;
+}
+
+/* A table: its rows (empty ones too), then their cells. */
 static int
 load_table(struct px_reload *rl, int64_t block_id, struct px_doc *doc, struct px_table *t,
            struct px_diag *dg)
 {
-    sqlite3_stmt *s = stmt(rl, R_ROWS);
+    int64_t *ids;
+    if (load_rows(rl, block_id, doc, t, &ids, dg) < 0) {
+        free(ids);
+        return -1;
+    }
+    sqlite3_stmt *s = stmt(rl, R_CELLS);
     sqlite3_bind_int64(s, 1, block_id);
-    int64_t last = -1;
-    struct px_row *row = NULL;
+    size_t at = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0);
-        if (!row || id != last) {
-            row = px_table_add_row(doc, t);
-            row->header = sqlite3_column_int(s, 1);
-            row->continuation = sqlite3_column_int(s, 2);
-            row->span = px_sql_col_span(s, 3);
-            last = id;
-        }
-        if (sqlite3_column_type(s, 6) == SQLITE_NULL)
-            continue;
-        struct px_cell *c = px_row_add_cell(doc, row, (const char *)sqlite3_column_text(s, 6),
-                                            (size_t)sqlite3_column_bytes(s, 6));
-        c->colspan = (uint32_t)sqlite3_column_int(s, 7);
-        c->rowspan = (uint32_t)sqlite3_column_int(s, 8);
-        c->span = px_sql_col_span(s, 9);
+        at = row_index(ids, t->nrows, sqlite3_column_int64(s, 0), at);
+        if (at == t->nrows)
+            continue; /* a cell of no row of this table: not written by the store */
+        struct px_row *row = &t->rows[at];
+        struct px_cell *c = px_row_add_cell(doc, row, (const char *)sqlite3_column_text(s, 1),
+                                            (size_t)sqlite3_column_bytes(s, 1));
+        c->colspan = (uint32_t)sqlite3_column_int(s, 2);
+        c->rowspan = (uint32_t)sqlite3_column_int(s, 3);
+        c->span = px_sql_col_span(s, 4);
         if (row->ncells > t->ncols)
             t->ncols = row->ncells;
     }
     sqlite3_reset(s);
+    free(ids);
     return rc == SQLITE_DONE ? 0 : db_fail(rl, dg, "cannot read a table");
 }
 
