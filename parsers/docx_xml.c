@@ -25,6 +25,8 @@
  */
 #include "docx_internal.h"
 
+#include "charref.h"
+
 #include <libxml/parser.h>
 #include <libxml/SAX2.h>
 #include <pthread.h>
@@ -272,13 +274,6 @@ tables_build(void)
     names_build();
 }
 
-static int
-is_xml_char(uint32_t c)
-{
-    return (c >= 0x20 && c <= 0xD7FF) || c == 0x9 || c == 0xA || c == 0xD ||
-           (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
 /* Length of the well-formed UTF-8 XML character at p, 0 if it is not one. */
 static inline size_t
 utf8_char(const unsigned char *p, const unsigned char *end)
@@ -286,7 +281,7 @@ utf8_char(const unsigned char *p, const unsigned char *end)
     uint32_t c;
     size_t n;
     if (p[0] < 0x80)
-        return is_xml_char(p[0]) ? 1 : 0;
+        return px_is_xml_char(p[0]) ? 1 : 0;
     if (p[0] >= 0xC2 && p[0] <= 0xDF)
         n = 2, c = p[0] & 0x1Fu;
     else if (p[0] >= 0xE0 && p[0] <= 0xEF)
@@ -304,7 +299,7 @@ utf8_char(const unsigned char *p, const unsigned char *end)
     }
     if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || (c >= 0xD800 && c <= 0xDFFF))
         return 0;
-    return is_xml_char(c) ? n : 0;
+    return px_is_xml_char(c) ? n : 0;
 }
 
 /* A reference at f->p ('&'): appended to out decoded; -1 for anything but XML's own. */
@@ -325,26 +320,12 @@ fast_reference(struct fast *f, struct px_buf *out)
             return 0;
         }
     }
-    if (left < 4 || f->p[1] != '#')
-        return -1;
-    const char *q = f->p + 2;
-    int hex = *q == 'x';
-    q += hex;
-    uint32_t c = 0;
-    size_t digits = 0;
-    for (; q < f->end && digits < 8; q++, digits++) {
-        unsigned char d = (unsigned char)*q;
-        if (d >= '0' && d <= '9')
-            c = c * (hex ? 16 : 10) + (d - '0');
-        else if (hex && ((d | 0x20) >= 'a' && (d | 0x20) <= 'f'))
-            c = c * 16 + ((d | 0x20) - 'a' + 10);
-        else
-            break;
-    }
-    if (digits == 0 || q >= f->end || *q != ';' || !is_xml_char(c))
+    uint32_t c;
+    size_t n = left < 4 || f->p[1] != '#' ? 0 : px_charref_read(f->p, f->end, PX_CHARREF_XML, &c);
+    if (n == 0)
         return -1;
     px_buf_put_utf8(out, c);
-    f->p = q + 1;
+    f->p += n;
     return 0;
 }
 

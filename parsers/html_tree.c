@@ -22,6 +22,8 @@
  */
 #include "html_internal.h"
 
+#include "charref.h"
+
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
 #include <stdlib.h>
@@ -225,38 +227,6 @@ read_name(struct reader *r)
     return r->p < r->end && !is_name_punct((unsigned char)*r->p);
 }
 
-/* XML's Char production, which libxml2 applies to character references. */
-static int
-is_xml_char(unsigned long cp)
-{
-    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-}
-
-static int
-read_char_ref(const char **pp, const char *end, unsigned long *cp)
-{
-    const char *p = *pp + 2; /* after "&#" */
-    int hex = p < end && (*p == 'x' || *p == 'X');
-    p += hex;
-    unsigned long v = 0;
-    size_t digits = 0;
-    for (; p < end && digits < 8; p++, digits++) {
-        unsigned char c = (unsigned char)*p;
-        if (c >= '0' && c <= '9')
-            v = v * (hex ? 16 : 10) + (c - '0');
-        else if (hex && ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
-            v = v * 16 + ((c | 0x20) - 'a' + 10);
-        else
-            break;
-    }
-    if (digits == 0 || digits >= 8 || p >= end || *p != ';' || !is_xml_char(v))
-        return 0;
-    *cp = v;
-    *pp = p + 1;
-    return 1;
-}
-
 /*
  * The reference at *pp ("&amp;", "&#7843;") as UTF-8 into out (4 bytes room);
  * its length, or 0 when it is not a plain, known reference.
@@ -265,11 +235,13 @@ static size_t
 read_ref(const char **pp, const char *end, char *out)
 {
     const char *p = *pp;
-    unsigned long cp;
     if (p + 1 < end && p[1] == '#') {
-        if (!read_char_ref(pp, end, &cp))
+        uint32_t cp;
+        size_t n = px_charref_read(p, end, PX_CHARREF_HTML, &cp);
+        if (n == 0)
             return 0;
-        return px_utf8_encode((uint32_t)cp, out);
+        *pp = p + n;
+        return px_utf8_encode(cp, out);
     }
     char name[16];
     size_t n = 0;

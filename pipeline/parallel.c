@@ -12,11 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Documents waiting for the writer, per worker: enough to ride out the writer's slower
- * documents (with 2 the workers stalled for it: -j 2 took 15 % longer), small enough that
- * memory does not depend on the batch. */
-#define WINDOW_PER_WORKER 8
-
 struct slot {
     struct px_buf data; /* the file: doc.src borrows it */
     char sha[65];
@@ -216,7 +211,7 @@ px_ingest_parallel(struct px_store *st, const char *db_path, const char *rules_d
     memset(t, 0, sizeof *t);
     if (jobs < 1)
         jobs = 1;
-    size_t window = (size_t)jobs * WINDOW_PER_WORKER;
+    size_t window = (size_t)jobs * PX_POOL_WINDOW_PER_WORKER;
     struct slot *slots = px_xcalloc(window, sizeof *slots);
     for (size_t i = 0; i < window; i++) {
         struct px_buf empty = PX_BUF_INIT; /* calloc'd slots: ptr must not stay NULL */

@@ -22,6 +22,11 @@
 
 #include <stddef.h>
 
+/* Items in flight per worker: enough to ride out the writer's slower items (with 2 the
+ * workers of ingest -j 2 stalled for it: 15 % longer), few enough that memory does not
+ * depend on n. Callers size the window as nworkers times this. */
+#define PX_POOL_WINDOW_PER_WORKER 8
+
 struct px_pool_job {
     size_t n;      /* items */
     size_t window; /* slots: items in flight at most */

@@ -12,14 +12,12 @@
 
 #include "banned.h"
 
-/* Documents waiting for the writer, per worker (as in parallel.c). */
-#define WINDOW_PER_WORKER 8
-
 struct slot {
     int64_t id;
     int has_doc, has_maps, failed;
     struct px_doc doc;
-    struct px_extraction ex; /* arena-owned by doc */
+    struct px_extraction ex;   /* arena-owned by doc */
+    struct px_digests digests; /* of ex, made with it so the writer does not hash */
     struct px_diag dg;
 };
 
@@ -82,6 +80,8 @@ read_and_extract(struct reader *rd, struct slot *s)
     }
     s->has_doc = 1;
     s->failed = px_extract(rd->ex, &s->doc, &s->ex, &s->dg) < 0;
+    if (!s->failed)
+        px_store_digests(&s->ex, &s->digests);
 }
 
 static void
@@ -100,7 +100,7 @@ write_slot(struct px_store *st, struct slot *s, struct px_reextract_tally *t, st
 {
     px_diag_forward(&s->dg, dg);
     int changed = 0;
-    if (s->failed || px_store_replace_extraction(st, s->id, &s->ex, &changed, dg) < 0)
+    if (s->failed || px_store_replace_extraction(st, s->id, &s->ex, &s->digests, &changed, dg) < 0)
         return -1;
     t->done++;
     t->changed += changed != 0;
@@ -195,7 +195,7 @@ px_reextract(struct px_store *st, const char *db_path, const char *rules_dir, co
     if (jobs < 1)
         jobs = 1;
     struct run r = {st, ids, n, progress, arg, t, dg};
-    size_t window = (size_t)jobs * WINDOW_PER_WORKER;
+    size_t window = jobs == 1 ? 1 : (size_t)jobs * PX_POOL_WINDOW_PER_WORKER;
     struct slot *slots = px_xcalloc(window, sizeof *slots);
     for (size_t i = 0; i < window; i++)
         px_diag_init(&slots[i].dg);

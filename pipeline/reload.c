@@ -422,12 +422,3 @@ px_reload_doc(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int *has
     }
     return 0;
 }
-
-/* ---- replacing the extraction ------------------------------------------------------------ */
-
-int
-px_reload_replace(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
-                  int *changed, struct px_diag *dg)
-{
-    return px_store_replace_extraction(rl->st, doc_id, ex, changed, dg);
-}

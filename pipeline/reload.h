@@ -1,10 +1,11 @@
 /*
- * reload — a stored document back as a block stream, and its extraction
- * replaced: what `planex reextract` runs after a rule edit, without reading
- * or parsing the source files again.
+ * reload — a stored document back as a block stream: what `planex
+ * reextract` (reextract.h) extracts from again after a rule edit, without
+ * reading or parsing the source files.
  *
- * Includes store.h (and through it doc.h, extract.h, diag.h). Used by the
- * reextract command, the ingest store path (px_maps_put) and merge.
+ * Includes store.h (and through it doc.h, extract.h, diag.h). Used by
+ * reextract.c, the reextract command (listing ids), the store (px_maps_*)
+ * and merge.
  *
  * The store keeps the normalised text of every block, row and cell, but not
  * the offset maps that take a text offset back to the source; extraction
@@ -60,17 +61,5 @@ int px_reload_ids(struct px_reload *rl, const char *key, int64_t **ids, size_t *
  */
 int px_reload_doc(struct px_reload *rl, int64_t doc_id, struct px_doc *doc, int *has_maps,
                   struct px_diag *dg);
-
-/*
- * Replace the extraction records of document doc_id (document facts,
- * implements, provenance, tasks, agencies, targets) by ex, in one
- * transaction; blocks and the document's identity are left alone. The
- * store writes them (px_store_replace_extraction), so a reextraction
- * stores exactly what an ingest stores; records equal to the stored ones
- * (same digest) are not written again, and *changed is 0.
- * Returns 0, or -1 on a database failure (reported; nothing changed).
- */
-int px_reload_replace(struct px_reload *rl, int64_t doc_id, const struct px_extraction *ex,
-                      int *changed, struct px_diag *dg);
 
 #endif

@@ -405,6 +405,20 @@ bind_span(sqlite3_stmt *s, int first, const struct px_span *sp)
     sqlite3_bind_int64(s, first + 2, (sqlite3_int64)sp->len);
 }
 
+/* The document facts kind, number, issuer, province, issued, year at ?first and on (the
+ * insert and the update of a document write them in this order). */
+static void
+bind_docinfo(sqlite3_stmt *s, int first, const struct px_docinfo *info)
+{
+    bind_text(s, first, info->kind);
+    bind_text(s, first + 1, info->number);
+    bind_text(s, first + 2, info->issuer);
+    bind_text(s, first + 3, info->province);
+    bind_date(s, first + 4, info->issued);
+    if (info->year)
+        sqlite3_bind_int(s, first + 5, info->year);
+}
+
 /* Step a statement that returns no rows. */
 static int
 run(struct px_store *st, sqlite3_stmt *s, struct px_diag *dg, const char *what)
@@ -755,13 +769,7 @@ insert_document(struct px_store *st, const struct px_doc *doc, const char *sha,
     bind_text(s, 4, px_format_name(doc->format));
     sqlite3_bind_int64(s, 5, (sqlite3_int64)doc->src_len);
     bind_text(s, 6, when);
-    bind_text(s, 7, info->kind);
-    bind_text(s, 8, info->number);
-    bind_text(s, 9, info->issuer);
-    bind_text(s, 10, info->province);
-    bind_date(s, 11, info->issued);
-    if (info->year)
-        sqlite3_bind_int(s, 12, info->year);
+    bind_docinfo(s, 7, info);
     if (run(st, s, dg, "cannot store a document") < 0)
         return -1;
     *id = sqlite3_last_insert_rowid(st->db);
@@ -898,7 +906,7 @@ px_store_prepare(const struct px_doc *doc, const struct px_extraction *ex,
 {
     prep->maps = (struct px_buf)PX_BUF_INIT;
     px_maps_encode(doc, &prep->maps);
-    px_extraction_digests(ex, &prep->digests);
+    px_store_digests(ex, &prep->digests);
 }
 
 void
@@ -925,13 +933,7 @@ update_document(struct px_store *st, int64_t doc_id, const struct px_docinfo *in
                 struct px_diag *dg)
 {
     sqlite3_stmt *s = stmt_for(st, S_UPD_DOC, doc_id);
-    bind_text(s, 2, info->kind);
-    bind_text(s, 3, info->number);
-    bind_text(s, 4, info->issuer);
-    bind_text(s, 5, info->province);
-    bind_date(s, 6, info->issued);
-    if (info->year)
-        sqlite3_bind_int(s, 7, info->year);
+    bind_docinfo(s, 2, info);
     return run(st, s, dg, "cannot update a document");
 }
 
@@ -963,13 +965,11 @@ replace_parts(struct px_store *st, int64_t doc_id, const struct px_extraction *e
 
 int
 px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
-                            int *changed, struct px_diag *dg)
+                            const struct px_digests *d, int *changed, struct px_diag *dg)
 {
-    struct px_digests d;
     int stale[PX_PART_COUNT];
-    px_extraction_digests(ex, &d);
     *changed = 0;
-    if (stale_parts(st, doc_id, &d, stale, dg) < 0)
+    if (stale_parts(st, doc_id, d, stale, dg) < 0)
         return -1;
     for (int p = 0; p < PX_PART_COUNT; p++)
         *changed |= stale[p];
@@ -977,7 +977,7 @@ px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px
         return 0;
     if (begin(st, dg) < 0)
         return -1;
-    return finish(st, replace_parts(st, doc_id, ex, &d, stale, dg), dg);
+    return finish(st, replace_parts(st, doc_id, ex, d, stale, dg), dg);
 }
 
 /* ---- reading back ------------------------------------------------------------------------ */

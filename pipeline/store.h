@@ -76,6 +76,9 @@ struct px_digests {
     char part[PX_PART_COUNT][PX_DIGEST_LEN + 1];
 };
 
+/* The digests of what the store writes from ex (store_digest.c). Pure: any thread. */
+void px_store_digests(const struct px_extraction *ex, struct px_digests *out);
+
 /*
  * What px_store_put() computes from a document besides writing rows: the
  * offset-map blob (reload.h) and the digests. px_store_prepare() touches no
@@ -99,13 +102,14 @@ int px_store_put_prepared(struct px_store *st, const struct px_doc *doc, const c
  * implements, provenance, tasks with their agencies, targets) by ex, in one
  * transaction, with the same statements px_store_put() writes them with;
  * the document's identity, blocks and offset maps are left alone. Used by
- * reextraction (reload.h). Only the parts (facts, tasks, targets) whose
- * digest differs from the stored one are written; when none differs nothing
- * is, and *changed is 0.
+ * reextraction (reextract.h). d is px_store_digests(ex), made by the caller
+ * (a worker thread, so the one writer does not hash). Only the parts
+ * (facts, tasks, targets) whose digest differs from the stored one are
+ * written; when none differs nothing is, and *changed is 0.
  * Returns 0, or -1 (reported; nothing changed).
  */
 int px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
-                                int *changed, struct px_diag *dg);
+                                const struct px_digests *d, int *changed, struct px_diag *dg);
 
 /*
  * Group the writes of many documents in one transaction (each document

@@ -1,8 +1,7 @@
 /* store_digest — SHA-256 digests of what the store writes from an extraction, by part. */
-#include "store_internal.h"
+#include "store.h"
 
 #include "buf.h"
-#include "store.h"
 
 #include <string.h>
 
@@ -152,7 +151,7 @@ finish_part(struct px_buf *h, char out[PX_DIGEST_LEN + 1])
 }
 
 void
-px_extraction_digests(const struct px_extraction *ex, struct px_digests *out)
+px_store_digests(const struct px_extraction *ex, struct px_digests *out)
 {
     struct px_buf h = PX_BUF_INIT;
     feed_info(&h, &ex->info);

@@ -1,17 +1,15 @@
 /*
  * store_internal — the SQLite helpers the store's own files share (private).
  *
- * Includes arena.h, doc.h, extract.h, store.h and sqlite3. Included only by store.c
- * (which defines the SQL helpers), store_digest.c and reload.c; the CLI and
- * the other stages go through store.h and reload.h.
+ * Includes arena.h, doc.h and sqlite3. Included only by store.c (which
+ * defines these) and reload.c; the CLI and the other stages go through
+ * store.h and reload.h.
  */
 #ifndef PX_STORE_INTERNAL_H
 #define PX_STORE_INTERNAL_H
 
 #include "arena.h"
 #include "doc.h"
-#include "extract.h"
-#include "store.h"
 
 #include <sqlite3.h>
 
@@ -34,9 +32,5 @@ char *px_sql_col_str(sqlite3_stmt *s, int i, struct px_arena *a);
 
 /* A span from the three columns (line, byte, len) starting at first. */
 struct px_span px_sql_col_span(sqlite3_stmt *s, int first);
-
-/* The digests of what the store writes from ex (struct px_digests in store.h). Defined in
- * store_digest.c. */
-void px_extraction_digests(const struct px_extraction *ex, struct px_digests *out);
 
 #endif
