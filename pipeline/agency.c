@@ -16,6 +16,8 @@
  */
 #include "agency.h"
 
+#include <sha2.h>
+#include <stdio.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
@@ -141,6 +143,8 @@ struct px_agencies {
     uint32_t abbr_at[257]; /* abbreviations by first byte: abbr_ix[abbr_at[c] .. abbr_at[c + 1]) */
     uint32_t *abbr_ix;     /* NULL while loading */
     struct reading_memo *memo; /* texts read so far (reader_init); changes while ag is const */
+    SHA2_CTX read;             /* of the tables' bytes, as read */
+    char digest[SHA256_DIGEST_STRING_LENGTH];
 };
 
 static struct reading_memo *memo_new(void);
@@ -679,6 +683,13 @@ read_tsv(struct px_agencies *ag, const char *dir, const char *name, line_fn fn, 
         px_buf_release(&path);
         return -1;
     }
+    /* the name, the length and the bytes, before the loop below cuts the lines: what
+     * decides the tables (px_agencies_digest) */
+    char len[32];
+    snprintf(len, sizeof len, ":%zu:", data.len);
+    SHA256Update(&ag->read, (const uint8_t *)name, strlen(name));
+    SHA256Update(&ag->read, (const uint8_t *)len, strlen(len));
+    SHA256Update(&ag->read, (const uint8_t *)data.ptr, data.len);
     p = data.ptr;
     while (*p) {
         char *nl = strchr(p, '\n');
@@ -890,6 +901,7 @@ px_agencies_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag 
     struct px_agencies *ag = px_xcalloc(1, sizeof *ag);
 
     ag->memo = memo_new();
+    SHA256Init(&ag->read);
     (void)nz; /* keys are folded here with ICU: tables and text compare alike */
     px_arena_init(&ag->arena);
     /* Abbreviations first: aliases are expanded the same way as the text. */
@@ -904,7 +916,14 @@ px_agencies_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag 
         return NULL;
     }
     index_tables(ag);
+    SHA256End(&ag->read, ag->digest);
     return ag;
+}
+
+const char *
+px_agencies_digest(const struct px_agencies *ag)
+{
+    return ag->digest;
 }
 
 void

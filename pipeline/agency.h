@@ -49,6 +49,8 @@ struct px_agencies;
 struct px_agencies *px_agencies_new(const char *rules_dir, struct px_normalizer *nz,
                                     struct px_diag *dg);
 void px_agencies_free(struct px_agencies *ag);
+/* SHA-256 (hex) of the three tables as read: equal digests, equal tables. Owned by ag. */
+const char *px_agencies_digest(const struct px_agencies *ag);
 /* Drop the texts read so far (see above). Results do not depend on it. */
 void px_agencies_forget(const struct px_agencies *ag);
 

@@ -62,6 +62,7 @@ px_extractor_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag
         goto fail;
     ex->have_tf = 1;
     index_ids(ex);
+    px_xfingerprints(ex);
     return ex;
 fail:
     px_extractor_free(ex);
@@ -248,30 +249,83 @@ px_xkey_cached(struct px_xrun *r, const char *s)
     return kc->state[i] == 1 ? &kc->key[i] : NULL;
 }
 
+static void
+xrun_begin(struct px_xrun *r, struct px_extractor *ex, struct px_doc *doc,
+           struct px_extraction *out, struct px_diag *dg)
+{
+    memset(out, 0, sizeof *out);
+    out->info.kind = "other";
+    *r = (struct px_xrun){.ex = ex, .doc = doc, .out = out, .dg = dg};
+    r->block_task = px_arena_calloc(&doc->arena, doc->nblocks + 1, sizeof *r->block_task);
+    r->row_task = px_arena_calloc(&doc->arena, doc->nblocks + 1, sizeof *r->row_task);
+    for (size_t i = 0; i < doc->nblocks; i++)
+        r->block_task[i] = -1;
+    r->kc = keycache_new(doc);
+    memcpy(out->upstream, ex->upstream, sizeof out->upstream);
+    memcpy(out->whole, ex->whole, sizeof out->whole);
+}
+
+static void
+xrun_end(struct px_xrun *r)
+{
+    keycache_free(r->kc);
+    free(r->parsed);
+    free(r->splits);
+    px_agencies_forget(r->ex->ag); /* the agency texts of this document */
+}
+
+/* The ids the targets stage links to, once the tasks are made. */
+static void
+take_task_ids(struct px_xrun *r)
+{
+    const struct px_extraction *o = r->out;
+    r->task_id = px_arena_calloc(&r->doc->arena, o->ntasks + 1, sizeof *r->task_id);
+    for (size_t t = 0; t < o->ntasks; t++)
+        r->task_id[t] = o->tasks[t].id;
+    r->ntask_ids = o->ntasks;
+}
+
 int
 px_extract(struct px_extractor *ex, struct px_doc *doc, struct px_extraction *out,
            struct px_diag *dg)
 {
-    memset(out, 0, sizeof *out);
-    out->info.kind = "other";
-    struct px_xrun r = {.ex = ex, .doc = doc, .out = out, .dg = dg};
-    r.block_task = px_arena_calloc(&doc->arena, doc->nblocks + 1, sizeof *r.block_task);
-    r.row_task = px_arena_calloc(&doc->arena, doc->nblocks + 1, sizeof *r.row_task);
-    for (size_t i = 0; i < doc->nblocks; i++)
-        r.block_task[i] = -1;
-    r.kc = keycache_new(doc);
+    struct px_xrun r;
+    xrun_begin(&r, ex, doc, out, dg);
     int rc = 0;
     if (px_extract_docinfo(&r) != 0 || px_extract_tasks(&r) != 0)
         rc = -1;
+    if (rc == 0) {
+        take_task_ids(&r);
+        px_xtaskmap_encode(&r);
+    }
     /* The plan's year tells a past result ("Năm 2025, … đạt 99,2%") from a commitment. */
     ex->tf.plan_year = out->info.year;
     if (rc == 0 && px_extract_targets(&r) != 0)
         rc = -1;
-    keycache_free(r.kc);
-    free(r.parsed);
-    free(r.splits);
-    px_agencies_forget(ex->ag); /* the agency texts of this document */
+    xrun_end(&r);
     return rc;
+}
+
+int
+px_extract_targets_from(struct px_extractor *ex, struct px_doc *doc, const void *map, size_t n,
+                        struct px_extraction *out, struct px_diag *dg)
+{
+    struct px_xrun r;
+    xrun_begin(&r, ex, doc, out, dg);
+    int rc = px_xtaskmap_decode(&r, map, n);
+    if (rc == 0 && px_extract_targets(&r) != 0)
+        rc = -1;
+    xrun_end(&r);
+    if (rc != 0) {
+        out->ntargets = 0;
+        return rc;
+    }
+    unsigned char *copy = px_arena_alloc(&doc->arena, n ? n : 1);
+    if (n)
+        memcpy(copy, map, n);
+    out->taskmap = (struct px_bytes){copy, n};
+    out->targets_only = 1;
+    return 0;
 }
 
 const char *
@@ -325,12 +379,15 @@ const struct px_rule *
 px_xrule(struct px_xrun *r, const char *id)
 {
     const struct px_extractor *ex = r->ex;
+    const struct px_rule *rule = NULL;
     if (!ex->ids)
-        return px_rules_find(&ex->rs, id);
-    for (size_t h = id_hash(id) & ex->ids_mask; ex->ids[h]; h = (h + 1) & ex->ids_mask)
+        rule = px_rules_find(&ex->rs, id);
+    for (size_t h = id_hash(id) & ex->ids_mask; ex->ids && ex->ids[h] && !rule;
+         h = (h + 1) & ex->ids_mask)
         if (strcmp(ex->rs.rules[ex->ids[h] - 1].id, id) == 0)
-            return &ex->rs.rules[ex->ids[h] - 1];
-    return NULL;
+            rule = &ex->rs.rules[ex->ids[h] - 1];
+    /* the target family is the targets stage's own (px_xrule_is_target) */
+    return rule && !px_xrule_is_target(rule) ? rule : NULL;
 }
 
 /* The rules of a prefix, listed on first use. */
@@ -346,7 +403,7 @@ prefix_rules(struct px_extractor *ex, const char *prefix)
     p->rules = px_xcalloc(ex->rs.n + 1, sizeof *p->rules);
     p->n = 0;
     for (size_t i = 0; i < ex->rs.n; i++)
-        if (px_rule_in(&ex->rs.rules[i], prefix))
+        if (px_rule_in(&ex->rs.rules[i], prefix) && !px_xrule_is_target(&ex->rs.rules[i]))
             p->rules[p->n++] = &ex->rs.rules[i];
     return p;
 }
@@ -539,7 +596,7 @@ targets_in(struct px_xrun *r, const char *text, const struct px_block *b,
     for (size_t i = 0; i < n; i++) {
         struct px_target *t = px_xadd_target(r);
         *t = hits[i].t;
-        t->task = task >= 0 ? r->out->tasks[task].id : NULL;
+        t->task = task >= 0 && (size_t)task < r->ntask_ids ? r->task_id[task] : NULL;
         size_t len = hits[i].end - hits[i].start;
         if (cell) {
             uint32_t line = cell->span.line;

@@ -98,12 +98,29 @@ struct px_target {
     struct px_prov prov;
 };
 
+/* Bytes owned elsewhere (here: by the document's arena). */
+struct px_bytes {
+    const unsigned char *p;
+    size_t n;
+};
+
 struct px_extraction {
     struct px_docinfo info;
     struct px_task *tasks;
     size_t ntasks;
     struct px_target *targets;
     size_t ntargets;
+    /* What the targets stage took from the stages before it: the plan's
+     * year, the task ids and the task of each block and table row, encoded
+     * (extract_state.c). The store keeps it with the fingerprints of the
+     * extractor (px_extractor_fingerprints), so that after an edit of the
+     * target rules alone the targets stage can run by itself. */
+    struct px_bytes taskmap;
+    /* Made by px_extract_targets_from: only the targets (and the task map
+     * they were made with) are set; the facts and tasks were not read and
+     * stay as stored. */
+    int targets_only;
+    char upstream[65], whole[65]; /* the extractor's fingerprints (below) */
 };
 
 struct px_extractor; /* compiled rules + normaliser; one per thread */
@@ -121,6 +138,32 @@ void px_extractor_free(struct px_extractor *ex);
  */
 int px_extract(struct px_extractor *ex, struct px_doc *doc, struct px_extraction *out,
                struct px_diag *dg);
+
+/*
+ * Fingerprints of what an extractor reads (SHA-256, hex). upstream: what
+ * the stages before the targets stage (document facts, tasks) depend on:
+ * the program itself (its build id), the ICU and PCRE2 versions, every
+ * rule outside the target family (ids starting "target"), the agency
+ * tables. whole: upstream, the target rules and the metric list. Equal
+ * fingerprints and equal blocks give equal results, so a stored extraction
+ * made with the same whole fingerprint needs no new run, and one made with
+ * the same upstream fingerprint needs only its targets stage. Both are ""
+ * when the program's build id cannot be found: then nothing is reused.
+ * Owned by ex.
+ */
+const char *px_extractor_upstream(const struct px_extractor *ex);
+const char *px_extractor_whole(const struct px_extractor *ex);
+
+/*
+ * The targets stage alone, on a document whose stored extraction was made
+ * with the same upstream fingerprint; map is the taskmap px_extract made
+ * then (struct px_extraction). Sets out->targets and out->targets_only;
+ * the rest of out is empty. Returns 0; 1 when map does not describe doc
+ * (another build, a damaged row: run px_extract instead), nothing
+ * reported; -1 on a system failure (reported).
+ */
+int px_extract_targets_from(struct px_extractor *ex, struct px_doc *doc, const void *map, size_t n,
+                            struct px_extraction *out, struct px_diag *dg);
 
 const char *px_deadline_kind_name(enum px_deadline_kind k);
 

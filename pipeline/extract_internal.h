@@ -40,6 +40,7 @@ struct px_extractor {
     size_t ids_mask;
     struct px_xprefix *prefixes; /* made on first use of each prefix */
     size_t nprefixes;
+    char upstream[65], whole[65]; /* px_extractor_upstream, px_extractor_whole */
 };
 
 /* Numbering marker of a block, as the extraction ranks it. */
@@ -70,10 +71,12 @@ struct px_xrun {
     struct px_extraction *out;
     struct px_diag *dg;
     size_t task_cap, target_cap;
-    size_t preamble_end;     /* index of the first block of the plan's body */
-    size_t title_unit;       /* preamble unit right after the kind heading (the title), 0 if none */
-    int *block_task;         /* per block: index of the task whose text holds it, or -1 */
-    int **row_task;          /* per table block: per row task index (-1 none), or NULL */
+    size_t preamble_end; /* index of the first block of the plan's body */
+    size_t title_unit;   /* preamble unit right after the kind heading (the title), 0 if none */
+    int *block_task;     /* per block: index of the task whose text holds it, or -1 */
+    int **row_task;      /* per table block: per row task index (-1 none), or NULL */
+    char **task_id;      /* per task index: its id (the targets stage links to it) */
+    size_t ntask_ids;
     struct px_xkeycache *kc; /* key text of each block and cell text, made on first use */
     /* Deadline cells parsed so far (a plan repeats a few phrasings down its
      * tables): each one-line text with its deadline. Heap; px_extract frees. */
@@ -140,6 +143,20 @@ char *px_xcopy_oneline(struct px_xrun *r, const char *s, size_t len);
 /* Append a new zeroed task / target to the output. */
 struct px_task *px_xadd_task(struct px_xrun *r);
 struct px_target *px_xadd_target(struct px_xrun *r);
+
+/* The target family: rules only the targets stage reads (ids starting "target"). The stages
+ * before it cannot see them (px_xrule, px_xmatch_any), so the upstream fingerprint may leave them
+ * out. */
+int px_xrule_is_target(const struct px_rule *rule);
+
+/* extract_state.c: fill ex->upstream and ex->whole (px_extractor_new, once the rules, the agency
+ * tables and the target finder are loaded). */
+void px_xfingerprints(struct px_extractor *ex);
+/* extract_state.c: encode r's task map into r->out->taskmap (arena), after the tasks stage. */
+void px_xtaskmap_encode(struct px_xrun *r);
+/* extract_state.c: set r's plan year, task ids and task map from map; 0, or 1 when map does not
+ * fit r->doc. */
+int px_xtaskmap_decode(struct px_xrun *r, const unsigned char *map, size_t n);
 
 /* Stages. Each returns 0, or -1 on a system failure (reported). */
 int px_extract_docinfo(struct px_xrun *r);

@@ -18,7 +18,8 @@ struct idcol {
 /* Every table of a document, parents first, with its id columns and which
  * source rows belong to the picked documents (temp table pick(id)). An
  * optional table came later than schema 1: a shard without it has nothing
- * to copy (documents without offset maps or digests are still valid). */
+ * to copy (documents without offset maps, digests or extraction state are
+ * still valid: their next reextraction runs every stage). */
 struct table {
     const char *name;
     struct idcol ids[2];
@@ -48,6 +49,7 @@ static const struct table tables[] = {
     {"targets", {{"id", SP_TARGET}, {"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 0},
     {"block_maps", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 1},
     {"extraction_digests", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 1},
+    {"extraction_state", {{"doc_id", SP_DOC}}, "doc_id IN (SELECT id FROM pick)", 1},
 };
 
 static const char *const space_table[SP_COUNT] = {

@@ -15,6 +15,8 @@
 struct slot {
     int64_t id;
     int has_doc, has_maps, failed;
+    int skipped;     /* made under the same fingerprints: nothing to run */
+    int write_state; /* the stored extraction state differs from this run's */
     struct px_doc doc;
     struct px_extraction ex;   /* arena-owned by doc */
     struct px_digests digests; /* of ex, made with it so the writer does not hash */
@@ -23,7 +25,10 @@ struct slot {
 
 /* What reloading and extracting needs: one per thread. */
 struct reader {
-    struct px_store *own; /* the worker's connection (NULL on the serial path) */
+    struct px_store *own;        /* the worker's connection (NULL on the serial path) */
+    struct px_store *db;         /* own, or the caller's on the serial path */
+    int full;                    /* run every stage, whatever the fingerprints say */
+    struct px_store_state state; /* of the document being read */
     struct px_reload *rl;
     struct px_normalizer *nz;
     struct px_extractor *ex;
@@ -43,16 +48,20 @@ struct run {
     void *arg;
     struct px_reextract_tally *t;
     struct px_diag *dg;
+    int full;
 };
 
 static int
 reader_open(struct reader *rd, struct px_store *shared, const char *db_path, const char *rules_dir,
-            struct px_diag *dg)
+            int full, struct px_diag *dg)
 {
     memset(rd, 0, sizeof *rd);
+    rd->full = full;
+    rd->state.taskmap = (struct px_buf)PX_BUF_INIT;
     struct px_store *st = shared;
     if (!st)
         st = rd->own = px_store_open(db_path, dg);
+    rd->db = st;
     rd->rl = st ? px_reload_new(st, dg) : NULL;
     rd->nz = rd->rl ? px_normalizer_new(dg) : NULL;
     rd->ex = rd->nz ? px_extractor_new(rules_dir ? rules_dir : px_rules_default_dir(), rd->nz, dg)
@@ -67,21 +76,55 @@ reader_close(struct reader *rd)
     px_normalizer_free(rd->nz);
     px_reload_free(rd->rl);
     px_store_close(rd->own);
+    px_buf_release(&rd->state.taskmap);
     memset(rd, 0, sizeof *rd);
 }
 
-/* Reload one document and extract from it; the slot keeps both for the writer. */
+/* Does the stored state differ from what this run made? Then the writer writes it. */
+static int
+state_differs(const struct px_store_state *old, const struct px_extraction *ex)
+{
+    return !old->present || strcmp(old->upstream, ex->upstream) || strcmp(old->whole, ex->whole) ||
+           old->taskmap.len != ex->taskmap.n ||
+           (ex->taskmap.n && memcmp(old->taskmap.ptr, ex->taskmap.p, ex->taskmap.n) != 0);
+}
+
+/*
+ * Reload one document and extract from it; the slot keeps both for the
+ * writer. The stored fingerprints say how much to run (extract.h): nothing
+ * when the whole one is this extractor's, the targets stage alone when the
+ * upstream one is, else every stage.
+ */
 static void
 read_and_extract(struct reader *rd, struct slot *s)
 {
+    const char *upstream = px_extractor_upstream(rd->ex), *whole = px_extractor_whole(rd->ex);
+    const struct px_store_state *old = &rd->state;
+    if (px_store_get_state(rd->db, s->id, &rd->state, &s->dg) < 0) {
+        s->failed = 1;
+        return;
+    }
+    int reuse = !rd->full && old->present && *upstream;
+    if (reuse && strcmp(old->whole, whole) == 0) {
+        s->skipped = 1;
+        return;
+    }
     if (px_reload_doc(rd->rl, s->id, &s->doc, &s->has_maps, &s->dg) < 0) {
         s->failed = 1;
         return;
     }
     s->has_doc = 1;
-    s->failed = px_extract(rd->ex, &s->doc, &s->ex, &s->dg) < 0;
-    if (!s->failed)
-        px_store_digests(&s->ex, &s->digests);
+    int rc = 1;
+    if (reuse && strcmp(old->upstream, upstream) == 0)
+        rc = px_extract_targets_from(rd->ex, &s->doc, old->taskmap.ptr, old->taskmap.len, &s->ex,
+                                     &s->dg);
+    if (rc == 1) /* another upstream, or a map that does not fit: every stage */
+        rc = px_extract(rd->ex, &s->doc, &s->ex, &s->dg);
+    s->failed = rc < 0;
+    if (s->failed)
+        return;
+    s->write_state = state_differs(old, &s->ex);
+    px_store_digests(&s->ex, &s->digests);
 }
 
 static void
@@ -90,7 +133,7 @@ slot_reset(struct slot *s)
     if (s->has_doc)
         px_doc_release(&s->doc);
     s->has_doc = 0;
-    s->failed = 0;
+    s->failed = s->skipped = s->write_state = 0;
     px_diag_clear(&s->dg);
 }
 
@@ -100,11 +143,16 @@ write_slot(struct px_store *st, struct slot *s, struct px_reextract_tally *t, st
 {
     px_diag_forward(&s->dg, dg);
     int changed = 0;
-    if (s->failed || px_store_replace_extraction(st, s->id, &s->ex, &s->digests, &changed, dg) < 0)
+    if (s->failed)
+        return -1;
+    if (!s->skipped && px_store_replace_extraction(st, s->id, &s->ex, &s->digests, s->write_state,
+                                                   &changed, dg) < 0)
         return -1;
     t->done++;
     t->changed += changed != 0;
-    t->without_maps += !s->has_maps;
+    t->skipped += s->skipped;
+    t->targets_only += !s->skipped && s->ex.targets_only;
+    t->without_maps += !s->skipped && !s->has_maps;
     return px_store_batch_tick(st, dg);
 }
 
@@ -145,7 +193,7 @@ run_parallel(struct run *r, struct slot *slots, size_t window, const char *db_pa
     for (; rc == 0 && opened < jobs; opened++) {
         w[opened].ids = r->ids;
         ptrs[opened] = &w[opened];
-        rc = reader_open(&w[opened].rd, NULL, db_path, rules_dir, r->dg);
+        rc = reader_open(&w[opened].rd, NULL, db_path, rules_dir, r->full, r->dg);
     }
     struct px_pool_job job = {.n = r->n,
                               .window = window,
@@ -173,7 +221,7 @@ static int
 run_serial(struct run *r, struct slot *s, const char *rules_dir)
 {
     struct reader rd;
-    int rc = reader_open(&rd, r->st, NULL, rules_dir, r->dg);
+    int rc = reader_open(&rd, r->st, NULL, rules_dir, r->full, r->dg);
     if (rc == 0)
         rc = px_store_batch_begin(r->st, r->dg);
     for (size_t i = 0; rc == 0 && i < r->n; i++) {
@@ -188,13 +236,12 @@ run_serial(struct run *r, struct slot *s, const char *rules_dir)
 
 int
 px_reextract(struct px_store *st, const char *db_path, const char *rules_dir, const int64_t *ids,
-             size_t n, int jobs, px_reextract_progress *progress, void *arg,
-             struct px_reextract_tally *t, struct px_diag *dg)
+             size_t n, const struct px_reextract_opts *o, px_reextract_progress *progress,
+             void *arg, struct px_reextract_tally *t, struct px_diag *dg)
 {
     memset(t, 0, sizeof *t);
-    if (jobs < 1)
-        jobs = 1;
-    struct run r = {st, ids, n, progress, arg, t, dg};
+    int jobs = o->jobs < 1 ? 1 : o->jobs;
+    struct run r = {st, ids, n, progress, arg, t, dg, o->full};
     size_t window = jobs == 1 ? 1 : (size_t)jobs * PX_POOL_WINDOW_PER_WORKER;
     struct slot *slots = px_xcalloc(window, sizeof *slots);
     for (size_t i = 0; i < window; i++)

@@ -14,6 +14,13 @@
  * result is the same as a serial run. At most 8 documents per worker wait
  * for the writer: memory does not grow with the batch.
  *
+ * How much runs for a document is decided by the fingerprints stored with
+ * its extraction (extract.h, store.h extraction_state): nothing when the
+ * rules, the agency tables and the program are those it was made with; the
+ * targets stage alone when only the target rules or the metric list
+ * changed; every stage otherwise, or when opts->full asks for it. The
+ * result is the same either way (tests/cli_reextract.sh).
+ *
  * The writer groups documents in transactions (store.h, px_store_batch_*;
  * each document a savepoint) and writes only the parts whose records
  * changed (the store compares digests). A failure stops the run; documents
@@ -30,9 +37,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct px_reextract_opts {
+    int jobs; /* reader threads; 1: everything on the calling thread */
+    int full; /* run every stage of every document, whatever the fingerprints say */
+};
+
 struct px_reextract_tally {
-    size_t done;         /* documents extracted again */
+    size_t done;         /* documents gone through */
     size_t changed;      /* ... whose records changed, and were written */
+    size_t skipped;      /* ... made under the same fingerprints: nothing run */
+    size_t targets_only; /* ... whose targets stage alone ran */
     size_t without_maps; /* stored without offset maps: spans fall back to block starts */
 };
 
@@ -47,7 +61,8 @@ typedef void px_reextract_progress(void *arg, size_t i, size_t n,
  * -1 on a system failure (reported).
  */
 int px_reextract(struct px_store *st, const char *db_path, const char *rules_dir,
-                 const int64_t *ids, size_t n, int jobs, px_reextract_progress *progress, void *arg,
-                 struct px_reextract_tally *t, struct px_diag *dg);
+                 const int64_t *ids, size_t n, const struct px_reextract_opts *opts,
+                 px_reextract_progress *progress, void *arg, struct px_reextract_tally *t,
+                 struct px_diag *dg);
 
 #endif

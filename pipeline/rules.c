@@ -577,7 +577,7 @@ pattern_lits(struct px_arena *a, const char *pat, size_t len, uint32_t opt,
 
 static pcre2_code *
 compile_one(struct loader *ld, const struct px_rule_kv *kv, uint32_t col, uint32_t opt,
-            struct px_rule_lits *lits)
+            struct px_rule_lits *lits, const char **compiled)
 {
     int err;
     PCRE2_SIZE off;
@@ -588,8 +588,10 @@ compile_one(struct loader *ld, const struct px_rule_kv *kv, uint32_t col, uint32
     }
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat.ptr, pat.len, opt, &err, &off, NULL);
     int expanded = strcmp(pat.ptr, kv->value) != 0;
-    if (re)
+    if (re) {
         pattern_lits(&ld->rs->arena, pat.ptr, pat.len, opt, lits);
+        *compiled = px_arena_strndup(&ld->rs->arena, pat.ptr, pat.len);
+    }
     px_buf_release(&pat);
     if (!re) {
         PCRE2_UCHAR msg[256];
@@ -644,10 +646,12 @@ close_record(struct loader *ld)
     uint32_t opt = compile_options(ld, r);
     r->re = px_arena_calloc(&ld->rs->arena, np, sizeof *r->re);
     r->lits = px_arena_calloc(&ld->rs->arena, np, sizeof *r->lits);
+    r->expanded = px_arena_calloc(&ld->rs->arena, np, sizeof *r->expanded);
     for (size_t i = 0; i < r->nkv; i++) {
         if (strcmp(r->kv[i].key, "pattern") != 0)
             continue;
-        pcre2_code *re = compile_one(ld, &r->kv[i], ld->pcol[i], opt, &r->lits[r->nre]);
+        pcre2_code *re =
+            compile_one(ld, &r->kv[i], ld->pcol[i], opt, &r->lits[r->nre], &r->expanded[r->nre]);
         if (re)
             r->re[r->nre++] = re;
     }
@@ -873,6 +877,27 @@ px_rule_in(const struct px_rule *r, const char *prefix)
 {
     /* the first byte inline: it rules nearly every rule out */
     return !prefix[0] || (r->id[0] == prefix[0] && strncmp(r->id, prefix, strlen(prefix)) == 0);
+}
+
+static void
+put_counted(struct px_buf *out, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    px_buf_printf(out, "%zu:", n);
+    px_buf_put(out, s ? s : "", n);
+}
+
+void
+px_rule_canonical(const struct px_rule *r, struct px_buf *out)
+{
+    put_counted(out, r->id);
+    px_buf_printf(out, "%zu,%zu;", r->nkv, r->nre);
+    for (size_t i = 0; i < r->nkv; i++) {
+        put_counted(out, r->kv[i].key);
+        put_counted(out, r->kv[i].value);
+    }
+    for (size_t k = 0; k < r->nre; k++)
+        put_counted(out, r->expanded[k]);
 }
 
 /* ---- matching ---- */

@@ -75,6 +75,8 @@ struct px_rule {
     unsigned char *req;
     /* per pattern (nre of them): see px_rule_may_match; NULL: none known */
     struct px_rule_lits *lits;
+    /* per pattern (nre of them): the pattern compiled, word lists expanded */
+    const char **expanded;
 };
 
 struct px_ruleset {
@@ -111,6 +113,15 @@ const char *px_rule_get(const struct px_rule *r, const char *key);
 const char *px_rule_next(const struct px_rule *r, const char *key, size_t *i);
 /* True when the rule's id starts with prefix (e.g. "target."). */
 int px_rule_in(const struct px_rule *r, const char *prefix);
+/*
+ * Append to out everything that decides what r does: its id, every
+ * `key: value` in order and each pattern as compiled (word lists
+ * expanded, so an edit of a list shows in every rule using it). Equal
+ * output, equal behaviour; used to tell whether a rule edit can change a
+ * stored extraction (extract.h, fingerprints). Each string is preceded by
+ * its length, so no two different rules give the same bytes.
+ */
+void px_rule_canonical(const struct px_rule *r, struct px_buf *out);
 
 /*
  * Find the first match of any of r's patterns in subject[start..len),

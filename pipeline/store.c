@@ -75,7 +75,12 @@ static const char schema_sql[] =
     "DROP INDEX IF EXISTS task_agencies_name;"
     "CREATE TABLE IF NOT EXISTS extraction_digests("
     " doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
-    " info TEXT NOT NULL, tasks TEXT NOT NULL, targets TEXT NOT NULL);";
+    " info TEXT NOT NULL, tasks TEXT NOT NULL, targets TEXT NOT NULL);"
+    /* Schema 3: the fingerprints each extraction was made under and its task map (extract.h),
+     * so that a reextraction runs only the stages a rule edit can change. */
+    "CREATE TABLE IF NOT EXISTS extraction_state("
+    " doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,"
+    " upstream TEXT NOT NULL, whole TEXT NOT NULL, task_map BLOB NOT NULL);";
 
 /* Every statement, prepared once per connection. */
 enum stmt_id {
@@ -87,6 +92,8 @@ enum stmt_id {
     S_ROLLBACK_TO,
     S_GET_DIGEST,
     S_PUT_DIGEST,
+    S_GET_STATE,
+    S_PUT_STATE,
     S_HAS_SHA,
     S_FIND_KEY,
     S_DEL_DOC,
@@ -125,6 +132,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_GET_DIGEST] = "SELECT info, tasks, targets FROM extraction_digests WHERE doc_id = ?1",
     [S_PUT_DIGEST] = "INSERT OR REPLACE INTO extraction_digests(doc_id, info, tasks, targets)"
                      " VALUES(?1, ?2, ?3, ?4)",
+    [S_GET_STATE] = "SELECT upstream, whole, task_map FROM extraction_state WHERE doc_id = ?1",
+    [S_PUT_STATE] = "INSERT OR REPLACE INTO extraction_state(doc_id, upstream, whole, task_map)"
+                    " VALUES(?1, ?2, ?3, ?4)",
     [S_HAS_SHA] = "SELECT 1 FROM documents WHERE sha256 = ?1",
     [S_FIND_KEY] = "SELECT id FROM documents WHERE doc_key = ?1 AND format = ?2",
     [S_DEL_DOC] = "DELETE FROM documents WHERE id = ?1",
@@ -731,16 +741,40 @@ put_digests(struct px_store *st, int64_t doc_id, const struct px_digests *d, str
     return run(st, s, dg, "cannot store the extraction digests");
 }
 
-/* Which parts' stored digests differ from d (none stored: all): stale[part] = 1. 0 or -1. */
+/* What the reextraction needs to start again from the stages a rule edit changed. */
 static int
-stale_parts(struct px_store *st, int64_t doc_id, const struct px_digests *d,
-            int stale[PX_PART_COUNT], struct px_diag *dg)
+put_state(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_for(st, S_PUT_STATE, doc_id);
+    bind_text(s, 2, ex->upstream);
+    bind_text(s, 3, ex->whole);
+    sqlite3_bind_blob(s, 4, ex->taskmap.n ? (const void *)ex->taskmap.p : "", (int)ex->taskmap.n,
+                      SQLITE_STATIC);
+    return run(st, s, dg, "cannot store the extraction state");
+}
+
+/*
+ * Which parts' stored digests differ from d (none stored: all): stale[part]
+ * = 1. A targets-only extraction made no facts or tasks: theirs are not
+ * compared, and their stored digests are copied into d, to be written back.
+ * 0 or -1.
+ */
+static int
+stale_parts(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
+            struct px_digests *d, int stale[PX_PART_COUNT], struct px_diag *dg)
 {
     sqlite3_stmt *s = stmt_for(st, S_GET_DIGEST, doc_id);
     int rc = sqlite3_step(s);
-    for (int p = 0; p < PX_PART_COUNT; p++)
-        stale[p] = rc != SQLITE_ROW || sqlite3_column_bytes(s, p) != PX_DIGEST_LEN ||
-                   memcmp(sqlite3_column_text(s, p), d->part[p], PX_DIGEST_LEN) != 0;
+    for (int p = 0; p < PX_PART_COUNT; p++) {
+        const unsigned char *old = rc == SQLITE_ROW ? sqlite3_column_text(s, p) : NULL;
+        int ok = old && sqlite3_column_bytes(s, p) == PX_DIGEST_LEN;
+        if (ex->targets_only && p != PX_PART_TARGETS) {
+            stale[p] = 0;
+            memcpy(d->part[p], ok ? (const char *)old : "", ok ? PX_DIGEST_LEN + 1 : 1);
+            continue;
+        }
+        stale[p] = !ok || memcmp(old, d->part[p], PX_DIGEST_LEN) != 0;
+    }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_fail(st, dg, "cannot read the extraction digests");
@@ -811,7 +845,7 @@ put_all(struct px_store *st, const struct px_doc *doc, const char *sha,
         put_facts(st, id, &ex->info, dg) < 0 || put_blocks(st, id, doc, dg) < 0 ||
         px_maps_put(st, id, &prep->maps, dg) < 0 || /* reload.h: what reextract needs */
         put_tasks(st, id, ex, dg) < 0 || put_targets(st, id, ex, dg) < 0 ||
-        put_digests(st, id, &prep->digests, dg) < 0)
+        put_digests(st, id, &prep->digests, dg) < 0 || put_state(st, id, ex, dg) < 0)
         return -1;
     *res = replaced ? PX_STORE_REPLACED : PX_STORE_NEW;
     return 0;
@@ -965,19 +999,50 @@ replace_parts(struct px_store *st, int64_t doc_id, const struct px_extraction *e
 
 int
 px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
-                            const struct px_digests *d, int *changed, struct px_diag *dg)
+                            const struct px_digests *d, int write_state, int *changed,
+                            struct px_diag *dg)
 {
     int stale[PX_PART_COUNT];
+    struct px_digests now = *d;
     *changed = 0;
-    if (stale_parts(st, doc_id, d, stale, dg) < 0)
+    if (stale_parts(st, doc_id, ex, &now, stale, dg) < 0)
         return -1;
     for (int p = 0; p < PX_PART_COUNT; p++)
         *changed |= stale[p];
-    if (!*changed)
+    if (!*changed && !write_state)
         return 0;
     if (begin(st, dg) < 0)
         return -1;
-    return finish(st, replace_parts(st, doc_id, ex, d, stale, dg), dg);
+    int rc = *changed ? replace_parts(st, doc_id, ex, &now, stale, dg) : 0;
+    if (rc == 0 && write_state)
+        rc = put_state(st, doc_id, ex, dg);
+    return finish(st, rc, dg);
+}
+
+int
+px_store_get_state(struct px_store *st, int64_t doc_id, struct px_store_state *out,
+                   struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_for(st, S_GET_STATE, doc_id);
+    int rc = sqlite3_step(s);
+    out->present = 0;
+    out->upstream[0] = out->whole[0] = '\0';
+    px_buf_clear(&out->taskmap);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *u = sqlite3_column_text(s, 0), *w = sqlite3_column_text(s, 1);
+        out->present = u && w && sqlite3_column_bytes(s, 0) < (int)sizeof out->upstream &&
+                       sqlite3_column_bytes(s, 1) < (int)sizeof out->whole;
+        if (out->present) {
+            memcpy(out->upstream, u, (size_t)sqlite3_column_bytes(s, 0) + 1);
+            memcpy(out->whole, w, (size_t)sqlite3_column_bytes(s, 1) + 1);
+            px_buf_put(&out->taskmap, sqlite3_column_blob(s, 2),
+                       (size_t)sqlite3_column_bytes(s, 2));
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(st, dg, "cannot read the extraction state");
+    return 0;
 }
 
 /* ---- reading back ------------------------------------------------------------------------ */

@@ -21,9 +21,12 @@
  * facts (provenance of document facts), blocks, table_rows, cells, tasks,
  * task_agencies, targets, extraction_digests (per document, one SHA-256 of
  * the records written from each part of its extraction: facts, tasks,
- * targets; schema 2). Children cascade on
- * delete of their document. A schema-1 database is brought to 2 when opened
- * (the new table is created; its documents have no digest until written).
+ * targets; schema 2), extraction_state (per document, the fingerprints of
+ * the extractor that made its extraction and the task map: extract.h;
+ * schema 3). Children cascade on delete of their document. An older
+ * database is brought to 3 when opened (the new tables are created; its
+ * documents have no digest and no state until written: their next
+ * reextraction runs every stage).
  * Blocks keep their locator; cells do not (struct px_cell's locator came
  * later, and a new cells column would need a migration of older databases
  * and of the shards merge reads), so cells read back have none.
@@ -44,7 +47,7 @@
 
 struct px_store;
 
-#define PX_STORE_SCHEMA 2
+#define PX_STORE_SCHEMA 3
 
 enum px_store_result {
     PX_STORE_NEW,      /* first time this content and key are seen */
@@ -105,11 +108,23 @@ int px_store_put_prepared(struct px_store *st, const struct px_doc *doc, const c
  * reextraction (reextract.h). d is px_store_digests(ex), made by the caller
  * (a worker thread, so the one writer does not hash). Only the parts
  * (facts, tasks, targets) whose digest differs from the stored one are
- * written; when none differs nothing is, and *changed is 0.
+ * written; when none differs nothing is, and *changed is 0. When
+ * ex->targets_only, only the targets are compared. With write_state the
+ * extraction state (fingerprints and task map of ex) is written too.
  * Returns 0, or -1 (reported; nothing changed).
  */
 int px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
-                                const struct px_digests *d, int *changed, struct px_diag *dg);
+                                const struct px_digests *d, int write_state, int *changed,
+                                struct px_diag *dg);
+
+/* The stored extraction state of a document (extract.h): present 0 when none was stored. */
+struct px_store_state {
+    int present;
+    char upstream[65], whole[65];
+    struct px_buf taskmap; /* the caller's: kept from one call to the next, released by it */
+};
+int px_store_get_state(struct px_store *st, int64_t doc_id, struct px_store_state *out,
+                       struct px_diag *dg);
 
 /*
  * Group the writes of many documents in one transaction (each document

@@ -154,12 +154,16 @@ void
 px_store_digests(const struct px_extraction *ex, struct px_digests *out)
 {
     struct px_buf h = PX_BUF_INIT;
-    feed_info(&h, &ex->info);
-    finish_part(&h, out->part[PX_PART_INFO]);
-    feed_int(&h, (int64_t)ex->ntasks);
-    for (size_t i = 0; i < ex->ntasks; i++)
-        feed_task(&h, &ex->tasks[i]);
-    finish_part(&h, out->part[PX_PART_TASKS]);
+    if (ex->targets_only) { /* no facts or tasks made: the store keeps the stored ones */
+        out->part[PX_PART_INFO][0] = out->part[PX_PART_TASKS][0] = '\0';
+    } else {
+        feed_info(&h, &ex->info);
+        finish_part(&h, out->part[PX_PART_INFO]);
+        feed_int(&h, (int64_t)ex->ntasks);
+        for (size_t i = 0; i < ex->ntasks; i++)
+            feed_task(&h, &ex->tasks[i]);
+        finish_part(&h, out->part[PX_PART_TASKS]);
+    }
     feed_int(&h, (int64_t)ex->ntargets);
     for (size_t i = 0; i < ex->ntargets; i++)
         feed_target(&h, &ex->targets[i]);

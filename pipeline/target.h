@@ -71,6 +71,7 @@ struct px_target_finder {
     int plan_year;
     struct px_target_metric *metrics; /* from metrics.tsv */
     size_t nmetrics;
+    char metrics_digest[65]; /* SHA-256 (hex) of metrics.tsv as read; "" without a list */
     /* Per rule: every figure of its patterns opens with \d, so a text
      * without a decimal digit cannot give it a hit; digit finds one. */
     unsigned char *needs_digit;

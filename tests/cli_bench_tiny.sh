@@ -38,6 +38,10 @@ for e in ("narrow", "wide"):  # both rule edits ran, and each changed some plans
     assert fig["reextract_seconds"][e] is not None, e
     assert fig["ratio_ingest_vs_reextract"][e] is not None, e
     assert 0 < fig["reextract_changed"][e] <= 20, (e, fig["reextract_changed"][e])
+    assert fig["reextract_stages"][e] == {"every": 0, "targets_only": 20, "none": 0}, e
+# an agency table edit: every stage runs again
+assert fig["reextract_seconds"]["agency"] is not None
+assert fig["reextract_stages"]["agency"] == {"every": 20, "targets_only": 0, "none": 0}
 ' || { tail -n 1 "$tmp/out"; fail "JSON line"; }
 
 # a fixed seed writes the same corpus twice
