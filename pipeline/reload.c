@@ -86,24 +86,51 @@ px_maps_encode(const struct px_doc *doc, struct px_buf *b)
     }
 }
 
+/* A statement on block_maps; the table is created on first use, so a database of any age
+ * takes maps. NULL when it cannot be prepared (sqlite3_errmsg says why). */
+static sqlite3_stmt *
+maps_stmt(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK &&
+        (sqlite3_exec(db, maps_sql, NULL, NULL, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK))
+        return NULL;
+    return s;
+}
+
+/* Step s once and finalize it: 0, or -1 reported as failing to do what. */
+static int
+maps_run(sqlite3 *db, sqlite3_stmt *s, struct px_diag *dg, const char *what)
+{
+    int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return px_error(dg, "database: cannot %s: %s", what, sqlite3_errmsg(db));
+    return 0;
+}
+
 int
 px_maps_put(struct px_store *st, int64_t doc_id, const struct px_buf *blob, struct px_diag *dg)
 {
     sqlite3 *db = px_store_db(st);
-    sqlite3_stmt *s = NULL;
-    static const char ins[] = "INSERT OR REPLACE INTO block_maps(doc_id, maps) VALUES(?1, ?2)";
-    /* The table is created on first use, so a database of any age takes maps. */
-    if (sqlite3_prepare_v2(db, ins, -1, &s, NULL) != SQLITE_OK &&
-        (sqlite3_exec(db, maps_sql, NULL, NULL, NULL) != SQLITE_OK ||
-         sqlite3_prepare_v2(db, ins, -1, &s, NULL) != SQLITE_OK))
-        return px_error(dg, "database: cannot store offset maps: %s", sqlite3_errmsg(db));
-    sqlite3_bind_int64(s, 1, doc_id);
-    sqlite3_bind_blob(s, 2, blob->ptr, (int)blob->len, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return px_error(dg, "database: cannot store offset maps: %s", sqlite3_errmsg(db));
-    return 0;
+    sqlite3_stmt *s =
+        maps_stmt(db, "INSERT OR REPLACE INTO block_maps(doc_id, maps) VALUES(?1, ?2)");
+    if (s) {
+        sqlite3_bind_int64(s, 1, doc_id);
+        sqlite3_bind_blob(s, 2, blob->ptr, (int)blob->len, SQLITE_STATIC);
+    }
+    return maps_run(db, s, dg, "store offset maps");
+}
+
+int
+px_maps_drop(struct px_store *st, int64_t doc_id, struct px_diag *dg)
+{
+    sqlite3 *db = px_store_db(st);
+    sqlite3_stmt *s = maps_stmt(db, "DELETE FROM block_maps WHERE doc_id = ?1");
+    if (s)
+        sqlite3_bind_int64(s, 1, doc_id);
+    return maps_run(db, s, dg, "drop offset maps");
 }
 
 struct cursor {

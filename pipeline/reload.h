@@ -38,6 +38,9 @@ void px_maps_encode(const struct px_doc *doc, struct px_buf *b);
 /* Store a blob made by px_maps_encode() for doc_id in the current transaction. 0 or -1. */
 int px_maps_put(struct px_store *st, int64_t doc_id, const struct px_buf *blob, struct px_diag *dg);
 
+/* Delete the maps of doc_id in the current transaction (none stored is fine). 0 or -1. */
+int px_maps_drop(struct px_store *st, int64_t doc_id, struct px_diag *dg);
+
 /* Prepare the statements. NULL on failure (reported). */
 struct px_reload *px_reload_new(struct px_store *st, struct px_diag *dg);
 void px_reload_free(struct px_reload *rl);
