@@ -44,6 +44,14 @@ grep -q "0 new, 1 replaced, 0 unchanged" "$tmp/err3" || { cat "$tmp/err3"; fail 
 [ "$(query "$db" 'select count(*) from documents')" = "$ndocs" ] || fail "replace added a document"
 [ "$(query "$db" 'select count(*) from blocks where doc_id not in (select id from documents)')" = 0 ] ||
   fail "old blocks left behind"
+# the batch writer deletes an old version's rows itself (foreign keys are off while it writes)
+[ -z "$(query "$db" 'PRAGMA foreign_key_check')" ] || fail "rows without their parent after a replace"
+for t in block_maps extraction_digests extraction_state facts document_implements tasks targets; do
+  [ "$(query "$db" "select count(*) from $t where doc_id not in (select id from documents)")" = 0 ] ||
+    fail "old $t rows left behind"
+done
+[ "$(query "$db" 'select count(*) from cells where row_id not in (select id from table_rows)')" = 0 ] ||
+  fail "old cells left behind"
 
 # 4. bad inputs: one error line each naming file and line, exit 1, the rest stored
 mkdir "$tmp/bad"
