@@ -106,12 +106,27 @@ enum stmt_id {
     S_INS_DOC,
     S_INS_IMPL,
     S_INS_FACT,
-    S_INS_BLOCK,
+    S_INS_BLOCK, /* each group's inserts of 1, GROUP_SOME and GROUP_ROWS rows, in turn */
+    S_INS_BLOCK_SOME,
+    S_INS_BLOCK_ALL,
     S_INS_ROW,
+    S_INS_ROW_SOME,
+    S_INS_ROW_ALL,
     S_INS_CELL,
+    S_INS_CELL_SOME,
+    S_INS_CELL_ALL,
     S_INS_TASK,
+    S_INS_TASK_SOME,
+    S_INS_TASK_ALL,
     S_INS_AGENCY,
+    S_INS_AGENCY_SOME,
+    S_INS_AGENCY_ALL,
     S_INS_TARGET,
+    S_INS_TARGET_SOME,
+    S_INS_TARGET_ALL,
+    S_MAX_BLOCK,
+    S_MAX_ROW,
+    S_MAX_TASK,
     S_MARK_BASELINE,
     S_UPD_DOC,
     S_DEL_IMPL,
@@ -127,6 +142,36 @@ enum stmt_id {
     S_GET_TARGETS,
     S_COUNT
 };
+
+/*
+ * The rows of the numerous tables are written GROUP_ROWS at a time by one multi-row
+ * insert: a statement's fixed costs (its cursors, halt and reset), paid per row, were a
+ * quarter of the writer's instructions. Parents get their ids from next_id(), not from
+ * their insert, so that their children need not wait for it. What is left over at the end of
+ * a document goes GROUP_SOME at a time, then one by one. GROUPS(head, r) is the three
+ * inserts: head (up to VALUES) and 1, GROUP_SOME and GROUP_ROWS copies of the row r.
+ */
+#define GROUP_ROWS 16
+#define GROUP_SOME 4
+#define REP4(r) r "," r "," r "," r
+#define REP16(r) REP4(r) "," REP4(r) "," REP4(r) "," REP4(r)
+#define GROUPS(head, r) head r, head REP4(r), head REP16(r)
+
+#define INS_BLOCK                                                                                  \
+    "INSERT INTO blocks(id, doc_id, ord, type, level, number, text, flags, line, byte, len,"       \
+    " locator) VALUES"
+#define INS_ROW                                                                                    \
+    "INSERT INTO table_rows(id, block_id, ord, header, continuation, line, byte, len) VALUES"
+#define INS_CELL "INSERT INTO cells(row_id, ord, text, colspan, rowspan, line, byte, len) VALUES"
+#define INS_TASK                                                                                   \
+    "INSERT INTO tasks(id, doc_id, ord, task_key, origin, ordinal, text, product, section,"        \
+    " deadline_present, deadline_raw, deadline_kind, deadline_start, deadline_end,"                \
+    " deadline_every, deadline_rule, leads_present, partners_present, rule, line, byte, len)"      \
+    " VALUES"
+#define INS_AGENCY "INSERT INTO task_agencies(task_id, role, ord, name) VALUES"
+#define INS_TARGET                                                                                 \
+    "INSERT INTO targets(doc_id, ord, task_key, metric, cmp, value, value2, unit, raw, rule,"      \
+    " line, byte, len) VALUES"
 
 static const char *const stmt_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -157,21 +202,15 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_INS_IMPL] = "INSERT INTO document_implements(doc_id, ord, number) VALUES(?1, ?2, ?3)",
     [S_INS_FACT] = "INSERT INTO facts(doc_id, field, rule, line, byte, len)"
                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-    [S_INS_BLOCK] = "INSERT INTO blocks(doc_id, ord, type, level, number, text, flags, line,"
-                    " byte, len, locator) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [S_INS_ROW] = "INSERT INTO table_rows(block_id, ord, header, continuation, line, byte, len)"
-                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_INS_CELL] = "INSERT INTO cells(row_id, ord, text, colspan, rowspan, line, byte, len)"
-                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [S_INS_TASK] = "INSERT INTO tasks(doc_id, ord, task_key, origin, ordinal, text, product,"
-                   " section, deadline_present, deadline_raw, deadline_kind, deadline_start,"
-                   " deadline_end, deadline_every, deadline_rule, leads_present,"
-                   " partners_present, rule, line, byte, len) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
-                   " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-    [S_INS_AGENCY] = "INSERT INTO task_agencies(task_id, role, ord, name) VALUES(?1, ?2, ?3, ?4)",
-    [S_INS_TARGET] = "INSERT INTO targets(doc_id, ord, task_key, metric, cmp, value, value2,"
-                     " unit, raw, rule, line, byte, len) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                     " ?9, ?10, ?11, ?12, ?13)",
+    [S_INS_BLOCK] = GROUPS(INS_BLOCK, "(?,?,?,?,?,?,?,?,?,?,?,?)"),
+    [S_INS_ROW] = GROUPS(INS_ROW, "(?,?,?,?,?,?,?,?)"),
+    [S_INS_CELL] = GROUPS(INS_CELL, "(?,?,?,?,?,?,?,?)"),
+    [S_INS_TASK] = GROUPS(INS_TASK, "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+    [S_INS_AGENCY] = GROUPS(INS_AGENCY, "(?,?,?,?)"),
+    [S_INS_TARGET] = GROUPS(INS_TARGET, "(?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+    [S_MAX_BLOCK] = "SELECT max(id) FROM blocks",
+    [S_MAX_ROW] = "SELECT max(id) FROM table_rows",
+    [S_MAX_TASK] = "SELECT max(id) FROM tasks",
     [S_MARK_BASELINE] = "UPDATE documents SET is_baseline = 1 WHERE sha256 = ?1",
     [S_UPD_DOC] = "UPDATE documents SET kind = ?2, number = ?3, issuer = ?4, province = ?5,"
                   " issued = ?6, year = ?7 WHERE id = ?1",
@@ -196,10 +235,28 @@ static const char *const stmt_sql[S_COUNT] = {
                       " byte, len FROM targets WHERE doc_id = ?1 ORDER BY ord",
 };
 
+/* The tables written by groups of rows, parents before children. */
+enum group_id { G_BLOCK, G_ROW, G_CELL, G_TASK, G_AGENCY, G_TARGET, G_COUNT };
+
+/* A row waiting for its group's insert; what it points to lives until the store call ends. */
+struct pending {
+    int64_t id;    /* the row's own id, for blocks, table rows and tasks */
+    int64_t owner; /* the parent row's id */
+    size_t ord;
+    const void *item; /* the block, row, cell, task, agency name or target */
+    const char *role; /* an agency's */
+};
+
+struct group {
+    size_t n;
+    struct pending row[GROUP_ROWS];
+};
+
 struct px_store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *stmt[S_COUNT];
+    struct group group[G_COUNT];
     int in_batch; /* px_store_batch_begin() opened the transaction: documents are savepoints */
     struct timespec batch_start;
 };
@@ -616,33 +673,232 @@ px_store_mark_baseline(struct px_store *st, const char *sha256_hex, struct px_di
 
 /* ---- writing one document ---------------------------------------------------------------- */
 
-static int
-put_cells(struct px_store *st, int64_t row_id, const struct px_row *r, struct px_diag *dg)
+/* Bind a pending row's columns from ?p on, every one of them: a group's statement is
+ * reused without clearing its bindings. */
+static void
+bind_block(sqlite3_stmt *s, int p, const struct pending *r)
 {
-    for (size_t i = 0; i < r->ncells; i++) {
-        const struct px_cell *c = &r->cells[i];
-        sqlite3_stmt *s = stmt_child(st, S_INS_CELL, row_id, i);
-        bind_text(s, 3, c->text ? c->text : "");
-        sqlite3_bind_int64(s, 4, c->colspan);
-        sqlite3_bind_int64(s, 5, c->rowspan);
-        bind_span(s, 6, &c->span);
-        if (run(st, s, dg, "cannot store a cell") < 0)
+    const struct px_block *b = r->item;
+    sqlite3_bind_int64(s, p, r->id);
+    sqlite3_bind_int64(s, p + 1, r->owner);
+    sqlite3_bind_int64(s, p + 2, (sqlite3_int64)r->ord);
+    bind_text(s, p + 3, px_block_type_name(b->type));
+    sqlite3_bind_int(s, p + 4, b->level);
+    bind_text(s, p + 5, b->number);
+    bind_text(s, p + 6, b->text);
+    sqlite3_bind_int(s, p + 7, (int)b->flags);
+    bind_span(s, p + 8, &b->span);
+    bind_text(s, p + 11, b->locator);
+}
+
+static void
+bind_row(sqlite3_stmt *s, int p, const struct pending *r)
+{
+    const struct px_row *row = r->item;
+    sqlite3_bind_int64(s, p, r->id);
+    sqlite3_bind_int64(s, p + 1, r->owner);
+    sqlite3_bind_int64(s, p + 2, (sqlite3_int64)r->ord);
+    sqlite3_bind_int(s, p + 3, row->header != 0);
+    sqlite3_bind_int(s, p + 4, row->continuation != 0);
+    bind_span(s, p + 5, &row->span);
+}
+
+static void
+bind_cell(sqlite3_stmt *s, int p, const struct pending *r)
+{
+    const struct px_cell *c = r->item;
+    sqlite3_bind_int64(s, p, r->owner);
+    sqlite3_bind_int64(s, p + 1, (sqlite3_int64)r->ord);
+    bind_text(s, p + 2, c->text ? c->text : "");
+    sqlite3_bind_int64(s, p + 3, c->colspan);
+    sqlite3_bind_int64(s, p + 4, c->rowspan);
+    bind_span(s, p + 5, &c->span);
+}
+
+static void
+bind_agency(sqlite3_stmt *s, int p, const struct pending *r)
+{
+    sqlite3_bind_int64(s, p, r->owner);
+    bind_text(s, p + 1, r->role);
+    sqlite3_bind_int64(s, p + 2, (sqlite3_int64)r->ord);
+    bind_text(s, p + 3, r->item);
+}
+
+static void
+bind_target(sqlite3_stmt *s, int p, const struct pending *r)
+{
+    const struct px_target *t = r->item;
+    sqlite3_bind_int64(s, p, r->owner);
+    sqlite3_bind_int64(s, p + 1, (sqlite3_int64)r->ord);
+    bind_text(s, p + 2, t->task);
+    bind_text(s, p + 3, t->metric ? t->metric : "");
+    bind_text(s, p + 4, t->cmp);
+    sqlite3_bind_double(s, p + 5, t->value);
+    if (t->has_value2)
+        sqlite3_bind_double(s, p + 6, t->value2);
+    else
+        sqlite3_bind_null(s, p + 6);
+    bind_text(s, p + 7, t->unit);
+    bind_text(s, p + 8, t->raw);
+    bind_text(s, p + 9, t->prov.rule);
+    bind_span(s, p + 10, &t->prov.span);
+}
+
+/* A deadline's columns from ?p on, null but the first when there is none. */
+static void
+bind_deadline(sqlite3_stmt *s, int p, const struct px_deadline *d)
+{
+    int on = d->present != 0;
+    sqlite3_bind_int(s, p, on);
+    bind_text(s, p + 1, on ? d->raw : NULL);
+    bind_text(s, p + 2, on ? px_deadline_kind_name(d->kind) : NULL);
+    bind_date(s, p + 3, on ? d->start : NULL);
+    bind_date(s, p + 4, on ? d->end : NULL);
+    bind_text(s, p + 5, on ? d->every : NULL);
+    bind_text(s, p + 6, on ? d->rule : NULL);
+}
+
+static void
+bind_task(sqlite3_stmt *s, int p, const struct pending *r)
+{
+    const struct px_task *t = r->item;
+    sqlite3_bind_int64(s, p, r->id);
+    sqlite3_bind_int64(s, p + 1, r->owner);
+    sqlite3_bind_int64(s, p + 2, (sqlite3_int64)r->ord);
+    bind_text(s, p + 3, t->id ? t->id : "");
+    bind_text(s, p + 4, t->origin);
+    bind_text(s, p + 5, t->ordinal);
+    bind_text(s, p + 6, t->text);
+    bind_text(s, p + 7, t->product);
+    bind_text(s, p + 8, t->section);
+    bind_deadline(s, p + 9, &t->deadline);
+    sqlite3_bind_int(s, p + 16, t->leads.present != 0);
+    sqlite3_bind_int(s, p + 17, t->partners.present != 0);
+    bind_text(s, p + 18, t->prov.rule);
+    bind_span(s, p + 19, &t->prov.span);
+}
+
+/* The rows of a group's inserts: of group_rows[z] rows is the statement first + z. */
+static const size_t group_rows[] = {1, GROUP_SOME, GROUP_ROWS};
+
+static const struct group_kind {
+    enum stmt_id first; /* the insert of one row */
+    int ncols;
+    int parent; /* the group of the rows these refer to, or -1 */
+    void (*bind)(sqlite3_stmt *s, int p, const struct pending *r);
+    const char *what;
+} group_kinds[G_COUNT] = {
+    [G_BLOCK] = {S_INS_BLOCK, 12, -1, bind_block, "cannot store a block"},
+    [G_ROW] = {S_INS_ROW, 8, G_BLOCK, bind_row, "cannot store a table row"},
+    [G_CELL] = {S_INS_CELL, 8, G_ROW, bind_cell, "cannot store a cell"},
+    [G_TASK] = {S_INS_TASK, 22, -1, bind_task, "cannot store a task"},
+    [G_AGENCY] = {S_INS_AGENCY, 4, G_TASK, bind_agency, "cannot store an agency"},
+    [G_TARGET] = {S_INS_TARGET, 13, -1, bind_target, "cannot store a target"},
+};
+
+/* Insert the group_rows[z] rows r (every parameter is bound: no clearing). */
+static int
+insert_rows(struct px_store *st, const struct group_kind *k, const struct pending *r, int z,
+            struct px_diag *dg)
+{
+    sqlite3_stmt *s = st->stmt[k->first + z];
+    for (size_t i = 0; i < group_rows[z]; i++)
+        k->bind(s, 1 + (int)i * k->ncols, &r[i]);
+    return run(st, s, dg, k->what);
+}
+
+/*
+ * Write a group's waiting rows, as many at a time as the inserts allow.
+ * With foreign keys on (outside a batch) a row must follow its parent, which may still be
+ * waiting in its own group.
+ */
+static int
+group_flush(struct px_store *st, enum group_id g, struct px_diag *dg)
+{
+    const struct group_kind *k = &group_kinds[g];
+    struct group *gr = &st->group[g];
+    size_t n = gr->n, done = 0;
+    gr->n = 0;
+    if (n && k->parent >= 0 && !st->in_batch && group_flush(st, k->parent, dg) < 0)
+        return -1;
+    for (int z = 2; z >= 0; z--)
+        for (; n - done >= group_rows[z]; done += group_rows[z])
+            if (insert_rows(st, k, &gr->row[done], z, dg) < 0)
+                return -1;
+    return 0;
+}
+
+static int
+group_add(struct px_store *st, enum group_id g, struct pending r, struct px_diag *dg)
+{
+    struct group *gr = &st->group[g];
+    gr->row[gr->n++] = r;
+    return gr->n == GROUP_ROWS ? group_flush(st, g, dg) : 0;
+}
+
+/* After the rows of a part: write what waits, or after a failure (rc < 0) drop it, for
+ * it points into a document about to be released. rc or -1. */
+static int
+groups_end(struct px_store *st, int rc, struct px_diag *dg)
+{
+    for (int g = 0; g < G_COUNT; g++) {
+        if (rc == 0)
+            rc = group_flush(st, (enum group_id)g, dg);
+        st->group[g].n = 0;
+    }
+    return rc;
+}
+
+/*
+ * The id SQLite would give the next row of a table: one more than the largest, 1 when
+ * empty (the tables are not AUTOINCREMENT). Blocks and table rows are written with these
+ * ids, given in the order of the rows, so that they stay what row-by-row inserts gave,
+ * and children need not wait for their parent's insert. Past the largest possible id
+ * SQLite would pick ids at random: refused, far beyond any real database.
+ */
+static int
+next_id(struct px_store *st, enum stmt_id max, int64_t *id, struct px_diag *dg)
+{
+    sqlite3_stmt *s = stmt_get(st, max);
+    int rc = sqlite3_step(s);
+    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return db_fail(st, dg, "cannot read the largest id");
+    if (v >= INT64_MAX / 2)
+        return px_error(dg, "database '%s': row ids exhausted", st->path);
+    *id = v + 1;
+    return 0;
+}
+
+static int
+put_table(struct px_store *st, int64_t block_id, const struct px_table *t, int64_t *row_id,
+          struct px_diag *dg)
+{
+    for (size_t i = 0; t && i < t->nrows; i++) {
+        const struct px_row *r = &t->rows[i];
+        int64_t id = (*row_id)++;
+        if (group_add(st, G_ROW, (struct pending){id, block_id, i, r, NULL}, dg) < 0)
             return -1;
+        for (size_t j = 0; j < r->ncells; j++)
+            if (group_add(st, G_CELL, (struct pending){0, id, j, &r->cells[j], NULL}, dg) < 0)
+                return -1;
     }
     return 0;
 }
 
 static int
-put_table(struct px_store *st, int64_t block_id, const struct px_table *t, struct px_diag *dg)
+put_blocks_rows(struct px_store *st, int64_t doc_id, const struct px_doc *doc, struct px_diag *dg)
 {
-    for (size_t i = 0; t && i < t->nrows; i++) {
-        const struct px_row *r = &t->rows[i];
-        sqlite3_stmt *s = stmt_child(st, S_INS_ROW, block_id, i);
-        sqlite3_bind_int(s, 3, r->header != 0);
-        sqlite3_bind_int(s, 4, r->continuation != 0);
-        bind_span(s, 5, &r->span);
-        if (run(st, s, dg, "cannot store a table row") < 0 ||
-            put_cells(st, sqlite3_last_insert_rowid(st->db), r, dg) < 0)
+    int64_t block_id = 0, row_id = 0;
+    if (doc->nblocks &&
+        (next_id(st, S_MAX_BLOCK, &block_id, dg) < 0 || next_id(st, S_MAX_ROW, &row_id, dg) < 0))
+        return -1;
+    for (size_t i = 0; i < doc->nblocks; i++, block_id++) {
+        const struct px_block *b = &doc->blocks[i];
+        if (group_add(st, G_BLOCK, (struct pending){block_id, doc_id, i, b, NULL}, dg) < 0)
+            return -1;
+        if (b->type == PX_BLOCK_TABLE && put_table(st, block_id, b->table, &row_id, dg) < 0)
             return -1;
     }
     return 0;
@@ -651,23 +907,7 @@ put_table(struct px_store *st, int64_t block_id, const struct px_table *t, struc
 static int
 put_blocks(struct px_store *st, int64_t doc_id, const struct px_doc *doc, struct px_diag *dg)
 {
-    for (size_t i = 0; i < doc->nblocks; i++) {
-        const struct px_block *b = &doc->blocks[i];
-        sqlite3_stmt *s = stmt_child(st, S_INS_BLOCK, doc_id, i);
-        bind_text(s, 3, px_block_type_name(b->type));
-        sqlite3_bind_int(s, 4, b->level);
-        bind_text(s, 5, b->number);
-        bind_text(s, 6, b->text);
-        sqlite3_bind_int(s, 7, (int)b->flags);
-        bind_span(s, 8, &b->span);
-        bind_text(s, 11, b->locator);
-        if (run(st, s, dg, "cannot store a block") < 0)
-            return -1;
-        if (b->type == PX_BLOCK_TABLE &&
-            put_table(st, sqlite3_last_insert_rowid(st->db), b->table, dg) < 0)
-            return -1;
-    }
-    return 0;
+    return groups_end(st, put_blocks_rows(st, doc_id, doc, dg), dg);
 }
 
 static int
@@ -696,52 +936,23 @@ static int
 put_agencies(struct px_store *st, int64_t task_id, const char *role, const struct px_strlist *l,
              struct px_diag *dg)
 {
-    for (size_t i = 0; l->present && i < l->n; i++) {
-        sqlite3_stmt *s = stmt_for(st, S_INS_AGENCY, task_id);
-        bind_text(s, 2, role);
-        sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
-        bind_text(s, 4, l->v[i]);
-        if (run(st, s, dg, "cannot store an agency") < 0)
+    for (size_t i = 0; l->present && i < l->n; i++)
+        if (group_add(st, G_AGENCY, (struct pending){0, task_id, i, l->v[i], role}, dg) < 0)
             return -1;
-    }
     return 0;
 }
 
-static void
-bind_deadline(sqlite3_stmt *s, const struct px_deadline *d)
-{
-    sqlite3_bind_int(s, 9, d->present != 0);
-    if (!d->present)
-        return;
-    bind_text(s, 10, d->raw);
-    bind_text(s, 11, px_deadline_kind_name(d->kind));
-    bind_date(s, 12, d->start);
-    bind_date(s, 13, d->end);
-    bind_text(s, 14, d->every);
-    bind_text(s, 15, d->rule);
-}
-
 static int
-put_tasks(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
+put_task_rows(struct px_store *st, int64_t doc_id, const struct px_extraction *ex,
+              struct px_diag *dg)
 {
-    for (size_t i = 0; i < ex->ntasks; i++) {
+    int64_t task_id = 0;
+    if (ex->ntasks && next_id(st, S_MAX_TASK, &task_id, dg) < 0)
+        return -1;
+    for (size_t i = 0; i < ex->ntasks; i++, task_id++) {
         const struct px_task *t = &ex->tasks[i];
-        sqlite3_stmt *s = stmt_child(st, S_INS_TASK, doc_id, i);
-        bind_text(s, 3, t->id ? t->id : "");
-        bind_text(s, 4, t->origin);
-        bind_text(s, 5, t->ordinal);
-        bind_text(s, 6, t->text);
-        bind_text(s, 7, t->product);
-        bind_text(s, 8, t->section);
-        bind_deadline(s, &t->deadline);
-        sqlite3_bind_int(s, 16, t->leads.present != 0);
-        sqlite3_bind_int(s, 17, t->partners.present != 0);
-        bind_text(s, 18, t->prov.rule);
-        bind_span(s, 19, &t->prov.span);
-        if (run(st, s, dg, "cannot store a task") < 0)
-            return -1;
-        int64_t task_id = sqlite3_last_insert_rowid(st->db);
-        if (put_agencies(st, task_id, "lead", &t->leads, dg) < 0 ||
+        if (group_add(st, G_TASK, (struct pending){task_id, doc_id, i, t, NULL}, dg) < 0 ||
+            put_agencies(st, task_id, "lead", &t->leads, dg) < 0 ||
             put_agencies(st, task_id, "partner", &t->partners, dg) < 0)
             return -1;
     }
@@ -749,25 +960,18 @@ put_tasks(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, s
 }
 
 static int
+put_tasks(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
+{
+    return groups_end(st, put_task_rows(st, doc_id, ex, dg), dg);
+}
+
+static int
 put_targets(struct px_store *st, int64_t doc_id, const struct px_extraction *ex, struct px_diag *dg)
 {
-    for (size_t i = 0; i < ex->ntargets; i++) {
-        const struct px_target *t = &ex->targets[i];
-        sqlite3_stmt *s = stmt_child(st, S_INS_TARGET, doc_id, i);
-        bind_text(s, 3, t->task);
-        bind_text(s, 4, t->metric ? t->metric : "");
-        bind_text(s, 5, t->cmp);
-        sqlite3_bind_double(s, 6, t->value);
-        if (t->has_value2)
-            sqlite3_bind_double(s, 7, t->value2);
-        bind_text(s, 8, t->unit);
-        bind_text(s, 9, t->raw);
-        bind_text(s, 10, t->prov.rule);
-        bind_span(s, 11, &t->prov.span);
-        if (run(st, s, dg, "cannot store a target") < 0)
-            return -1;
-    }
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < ex->ntargets; i++)
+        rc = group_add(st, G_TARGET, (struct pending){0, doc_id, i, &ex->targets[i], NULL}, dg);
+    return groups_end(st, rc, dg);
 }
 
 /* The digests of the records just written, so a reextraction can tell what changed. */
