@@ -141,6 +141,8 @@ struct cursor {
 static uint64_t
 get_varint(struct cursor *c)
 {
+    if (c->p < c->end && *c->p < 0x80) /* most numbers of a map take one byte */
+        return *c->p++;
     uint64_t v = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
         if (c->p >= c->end) {
@@ -176,7 +178,11 @@ get_map(struct cursor *c, struct px_doc *doc, struct px_offmap *m)
         if (head & 1)
             line = (uint64_t)((int64_t)line + unzigzag(get_varint(c)));
         text += dt;
-        if (!c->bad)
+        if (c->bad)
+            break;
+        if (m->n < m->cap) /* sized above: append in place */
+            m->pts[m->n++] = (struct px_offmap_point){(uint32_t)text, src, (uint32_t)line};
+        else
             px_offmap_add(doc, m, (size_t)text, src, (uint32_t)line);
     }
 }
