@@ -212,3 +212,17 @@ px_read_file(const char *path, struct px_buf *out)
     }
     return 0;
 }
+
+void
+px_buf_put_varint(struct px_buf *b, uint64_t v)
+{
+    px_buf_grow(b, 10); /* 64 bits, 7 a byte */
+    char *p = b->ptr + b->len;
+    while (v >= 0x80) {
+        *p++ = (char)(0x80 | (v & 0x7f));
+        v >>= 7;
+    }
+    *p++ = (char)v;
+    *p = '\0';
+    b->len = (size_t)(p - b->ptr);
+}

@@ -64,6 +64,33 @@ void px_buf_release(struct px_buf *b);
 /* Hand the heap string to the caller (caller frees with free()); the buffer is reset. */
 char *px_buf_detach(struct px_buf *b, size_t *len);
 
+/* Append v as an unsigned LEB128 number: 7 bits a byte, lowest first, the high bit set on
+ * all bytes but the last; at most 10 bytes. The compact blobs of the store use it. */
+void px_buf_put_varint(struct px_buf *b, uint64_t v);
+
+/* A reader of such numbers over p[0..end). */
+struct px_varint_reader {
+    const unsigned char *p, *end;
+    int bad; /* set by a number cut short or longer than 64 bits; sticks */
+};
+
+/* The next number, or 0 with r->bad set. Inline: offset maps are read a number at a time. */
+static inline uint64_t
+px_varint_get(struct px_varint_reader *r)
+{
+    if (r->p < r->end && *r->p < 0x80) /* most numbers take one byte */
+        return *r->p++;
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64 && r->p < r->end; shift += 7) {
+        unsigned char byte = *r->p++;
+        v |= (uint64_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return v;
+    }
+    r->bad = 1;
+    return 0;
+}
+
 /* Read a whole file. Returns 0, or -1 with errno set. Caller releases out. */
 int px_read_file(const char *path, struct px_buf *out);
 

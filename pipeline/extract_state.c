@@ -163,41 +163,31 @@ px_extractor_whole(const struct px_extractor *ex)
 
 enum { TASKMAP_VERSION = 1 };
 
-static void
-put_num(struct px_buf *b, uint64_t v)
-{
-    do {
-        unsigned char c = v & 0x7F;
-        v >>= 7;
-        px_buf_putc(b, (char)(v ? c | 0x80 : c));
-    } while (v);
-}
-
 void
 px_xtaskmap_encode(struct px_xrun *r)
 {
     const struct px_doc *doc = r->doc;
     struct px_buf b = PX_BUF_INIT;
-    put_num(&b, TASKMAP_VERSION);
-    put_num(&b, r->out->info.year > 0 ? (uint64_t)r->out->info.year : 0);
-    put_num(&b, r->out->ntasks);
+    px_buf_put_varint(&b, TASKMAP_VERSION);
+    px_buf_put_varint(&b, r->out->info.year > 0 ? (uint64_t)r->out->info.year : 0);
+    px_buf_put_varint(&b, r->out->ntasks);
     for (size_t t = 0; t < r->out->ntasks; t++) {
         const char *id = r->out->tasks[t].id ? r->out->tasks[t].id : "";
-        put_num(&b, strlen(id));
+        px_buf_put_varint(&b, strlen(id));
         px_buf_put(&b, id, strlen(id));
     }
-    put_num(&b, doc->nblocks);
+    px_buf_put_varint(&b, doc->nblocks);
     for (size_t i = 0; i < doc->nblocks; i++)
-        put_num(&b, (uint64_t)(r->block_task[i] + 1));
+        px_buf_put_varint(&b, (uint64_t)(r->block_task[i] + 1));
     for (size_t i = 0; i < doc->nblocks; i++) {
         const struct px_block *bl = &doc->blocks[i];
         if (bl->type != PX_BLOCK_TABLE)
             continue;
         const int *rows = r->row_task[i];
         size_t nrows = bl->table ? bl->table->nrows : 0;
-        put_num(&b, rows ? nrows + 1 : 0);
+        px_buf_put_varint(&b, rows ? nrows + 1 : 0);
         for (size_t y = 0; rows && y < nrows; y++)
-            put_num(&b, (uint64_t)(rows[y] + 1));
+            px_buf_put_varint(&b, (uint64_t)(rows[y] + 1));
     }
     unsigned char *p = px_arena_alloc(&r->doc->arena, b.len ? b.len : 1);
     memcpy(p, b.ptr, b.len);
@@ -205,41 +195,20 @@ px_xtaskmap_encode(struct px_xrun *r)
     px_buf_release(&b);
 }
 
-struct reader {
-    const unsigned char *p, *end;
-    int bad;
-};
-
-static uint64_t
-get_num(struct reader *rd)
-{
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (rd->p == rd->end)
-            break;
-        unsigned char c = *rd->p++;
-        v |= (uint64_t)(c & 0x7F) << shift;
-        if (!(c & 0x80))
-            return v;
-    }
-    rd->bad = 1;
-    return 0;
-}
-
 /* A task index + 1 read from the map, checked against ntasks: -1 (none) or the index. */
 static int
-get_task(struct reader *rd, size_t ntasks)
+get_task(struct px_varint_reader *rd, size_t ntasks)
 {
-    uint64_t v = get_num(rd);
+    uint64_t v = px_varint_get(rd);
     if (v > ntasks)
         rd->bad = 1;
     return rd->bad ? -1 : (int)v - 1;
 }
 
 static void
-get_task_ids(struct px_xrun *r, struct reader *rd)
+get_task_ids(struct px_xrun *r, struct px_varint_reader *rd)
 {
-    uint64_t n = get_num(rd);
+    uint64_t n = px_varint_get(rd);
     if (rd->bad || n > (uint64_t)(rd->end - rd->p)) { /* each id takes a byte at least */
         rd->bad = 1;
         return;
@@ -247,7 +216,7 @@ get_task_ids(struct px_xrun *r, struct reader *rd)
     r->task_id = px_arena_calloc(&r->doc->arena, n + 1, sizeof *r->task_id);
     r->ntask_ids = (size_t)n;
     for (size_t t = 0; t < n && !rd->bad; t++) {
-        uint64_t len = get_num(rd);
+        uint64_t len = px_varint_get(rd);
         if (rd->bad || len > (uint64_t)(rd->end - rd->p)) {
             rd->bad = 1;
             return;
@@ -258,13 +227,13 @@ get_task_ids(struct px_xrun *r, struct reader *rd)
 }
 
 static void
-get_rows(struct px_xrun *r, struct reader *rd)
+get_rows(struct px_xrun *r, struct px_varint_reader *rd)
 {
     for (size_t i = 0; i < r->doc->nblocks && !rd->bad; i++) {
         const struct px_block *bl = &r->doc->blocks[i];
         if (bl->type != PX_BLOCK_TABLE)
             continue;
-        uint64_t has = get_num(rd);
+        uint64_t has = px_varint_get(rd);
         size_t nrows = bl->table ? bl->table->nrows : 0;
         if (has == 0)
             continue;
@@ -282,13 +251,15 @@ get_rows(struct px_xrun *r, struct reader *rd)
 int
 px_xtaskmap_decode(struct px_xrun *r, const unsigned char *map, size_t n)
 {
-    struct reader rd = {map, map + n, map == NULL};
-    if (get_num(&rd) != TASKMAP_VERSION)
+    if (!map)
         return 1;
-    uint64_t year = get_num(&rd);
+    struct px_varint_reader rd = {map, map + n, 0};
+    if (px_varint_get(&rd) != TASKMAP_VERSION)
+        return 1;
+    uint64_t year = px_varint_get(&rd);
     r->ex->tf.plan_year = year <= 9999 ? (int)year : 0;
     get_task_ids(r, &rd);
-    if (rd.bad || get_num(&rd) != r->doc->nblocks)
+    if (rd.bad || px_varint_get(&rd) != r->doc->nblocks)
         return 1;
     for (size_t i = 0; i < r->doc->nblocks && !rd.bad; i++)
         r->block_task[i] = get_task(&rd, r->ntask_ids);

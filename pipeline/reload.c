@@ -26,20 +26,6 @@ static const char maps_sql[] =
  */
 #define MAPS_VERSION 1
 
-static void
-put_varint(struct px_buf *b, uint64_t v)
-{
-    px_buf_grow(b, 10); /* 64 bits, 7 a byte */
-    char *p = b->ptr + b->len;
-    while (v >= 0x80) {
-        *p++ = (char)(0x80 | (v & 0x7f));
-        v >>= 7;
-    }
-    *p++ = (char)v;
-    *p = '\0';
-    b->len = (size_t)(p - b->ptr);
-}
-
 static uint64_t
 zigzag(int64_t v)
 {
@@ -57,15 +43,15 @@ static void
 put_map(struct px_buf *b, const struct px_offmap *m)
 {
     uint64_t text = 0, src = 0, line = 0;
-    put_varint(b, m->n);
+    px_buf_put_varint(b, m->n);
     for (size_t i = 0; i < m->n; i++) {
         const struct px_offmap_point *pt = &m->pts[i];
         uint64_t dt = pt->text - text; /* sorted by text: never negative */
         int line_changed = pt->line != line;
-        put_varint(b, dt << 1 | (uint64_t)line_changed);
-        put_varint(b, zigzag((int64_t)(pt->src - (src + dt))));
+        px_buf_put_varint(b, dt << 1 | (uint64_t)line_changed);
+        px_buf_put_varint(b, zigzag((int64_t)(pt->src - (src + dt))));
         if (line_changed)
-            put_varint(b, zigzag((int64_t)pt->line - (int64_t)line));
+            px_buf_put_varint(b, zigzag((int64_t)pt->line - (int64_t)line));
         text = pt->text;
         src = pt->src;
         line = pt->line;
@@ -133,37 +119,12 @@ px_maps_drop(struct px_store *st, int64_t doc_id, struct px_diag *dg)
     return maps_run(db, s, dg, "drop offset maps");
 }
 
-struct cursor {
-    const unsigned char *p, *end;
-    int bad;
-};
-
-static uint64_t
-get_varint(struct cursor *c)
-{
-    if (c->p < c->end && *c->p < 0x80) /* most numbers of a map take one byte */
-        return *c->p++;
-    uint64_t v = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
-        if (c->p >= c->end) {
-            c->bad = 1;
-            return 0;
-        }
-        unsigned char byte = *c->p++;
-        v |= (uint64_t)(byte & 0x7f) << shift;
-        if (!(byte & 0x80))
-            return v;
-    }
-    c->bad = 1;
-    return 0;
-}
-
 /* The map sized once from its count (a point takes at least two bytes: a count larger than
  * what is left of the blob is corrupt), instead of doubling it point by point. */
 static void
-get_map(struct cursor *c, struct px_doc *doc, struct px_offmap *m)
+get_map(struct px_varint_reader *c, struct px_doc *doc, struct px_offmap *m)
 {
-    uint64_t n = get_varint(c), text = 0, src = 0, line = 0;
+    uint64_t n = px_varint_get(c), text = 0, src = 0, line = 0;
     if (c->bad || n > (uint64_t)(c->end - c->p) / 2) {
         c->bad = 1;
         return;
@@ -173,10 +134,10 @@ get_map(struct cursor *c, struct px_doc *doc, struct px_offmap *m)
         m->cap = (size_t)n;
     }
     for (uint64_t i = 0; i < n && !c->bad; i++) {
-        uint64_t head = get_varint(c), dt = head >> 1;
-        src = src + dt + (uint64_t)unzigzag(get_varint(c));
+        uint64_t head = px_varint_get(c), dt = head >> 1;
+        src = src + dt + (uint64_t)unzigzag(px_varint_get(c));
         if (head & 1)
-            line = (uint64_t)((int64_t)line + unzigzag(get_varint(c)));
+            line = (uint64_t)((int64_t)line + unzigzag(px_varint_get(c)));
         text += dt;
         if (c->bad)
             break;
@@ -190,7 +151,7 @@ get_map(struct cursor *c, struct px_doc *doc, struct px_offmap *m)
 static int
 decode_maps(struct px_doc *doc, const void *blob, size_t len)
 {
-    struct cursor c = {blob, (const unsigned char *)blob + len, 0};
+    struct px_varint_reader c = {blob, (const unsigned char *)blob + len, 0};
     if (len == 0 || *c.p++ != MAPS_VERSION)
         return -1;
     for (size_t i = 0; i < doc->nblocks && !c.bad; i++) {

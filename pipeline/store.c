@@ -678,46 +678,53 @@ px_store_mark_baseline(struct px_store *st, const char *sha256_hex, struct px_di
 
 /* ---- writing one document ---------------------------------------------------------------- */
 
+/* The first columns of a grouped row: its own id (blocks, table rows, tasks), its parent's
+ * id and its place under the parent. Returns the parameter that follows them. */
+static int
+bind_head(sqlite3_stmt *s, int p, const struct pending *r, int with_id)
+{
+    if (with_id)
+        sqlite3_bind_int64(s, p++, r->id);
+    sqlite3_bind_int64(s, p, r->owner);
+    sqlite3_bind_int64(s, p + 1, (sqlite3_int64)r->ord);
+    return p + 2;
+}
+
 /* Bind a pending row's columns from ?p on, every one of them: a group's statement is
  * reused without clearing its bindings. */
 static void
 bind_block(sqlite3_stmt *s, int p, const struct pending *r)
 {
     const struct px_block *b = r->item;
-    sqlite3_bind_int64(s, p, r->id);
-    sqlite3_bind_int64(s, p + 1, r->owner);
-    sqlite3_bind_int64(s, p + 2, (sqlite3_int64)r->ord);
-    bind_text(s, p + 3, px_block_type_name(b->type));
-    sqlite3_bind_int(s, p + 4, b->level);
-    bind_text(s, p + 5, b->number);
-    bind_text(s, p + 6, b->text);
-    sqlite3_bind_int(s, p + 7, (int)b->flags);
-    bind_span(s, p + 8, &b->span);
-    bind_text(s, p + 11, b->locator);
+    int q = bind_head(s, p, r, 1);
+    bind_text(s, q, px_block_type_name(b->type));
+    sqlite3_bind_int(s, q + 1, b->level);
+    bind_text(s, q + 2, b->number);
+    bind_text(s, q + 3, b->text);
+    sqlite3_bind_int(s, q + 4, (int)b->flags);
+    bind_span(s, q + 5, &b->span);
+    bind_text(s, q + 8, b->locator);
 }
 
 static void
 bind_row(sqlite3_stmt *s, int p, const struct pending *r)
 {
     const struct px_row *row = r->item;
-    sqlite3_bind_int64(s, p, r->id);
-    sqlite3_bind_int64(s, p + 1, r->owner);
-    sqlite3_bind_int64(s, p + 2, (sqlite3_int64)r->ord);
-    sqlite3_bind_int(s, p + 3, row->header != 0);
-    sqlite3_bind_int(s, p + 4, row->continuation != 0);
-    bind_span(s, p + 5, &row->span);
+    int q = bind_head(s, p, r, 1);
+    sqlite3_bind_int(s, q, row->header != 0);
+    sqlite3_bind_int(s, q + 1, row->continuation != 0);
+    bind_span(s, q + 2, &row->span);
 }
 
 static void
 bind_cell(sqlite3_stmt *s, int p, const struct pending *r)
 {
     const struct px_cell *c = r->item;
-    sqlite3_bind_int64(s, p, r->owner);
-    sqlite3_bind_int64(s, p + 1, (sqlite3_int64)r->ord);
-    bind_text(s, p + 2, c->text ? c->text : "");
-    sqlite3_bind_int64(s, p + 3, c->colspan);
-    sqlite3_bind_int64(s, p + 4, c->rowspan);
-    bind_span(s, p + 5, &c->span);
+    int q = bind_head(s, p, r, 0);
+    bind_text(s, q, c->text ? c->text : "");
+    sqlite3_bind_int64(s, q + 1, c->colspan);
+    sqlite3_bind_int64(s, q + 2, c->rowspan);
+    bind_span(s, q + 3, &c->span);
 }
 
 static void
@@ -733,20 +740,19 @@ static void
 bind_target(sqlite3_stmt *s, int p, const struct pending *r)
 {
     const struct px_target *t = r->item;
-    sqlite3_bind_int64(s, p, r->owner);
-    sqlite3_bind_int64(s, p + 1, (sqlite3_int64)r->ord);
-    bind_text(s, p + 2, t->task);
-    bind_text(s, p + 3, t->metric ? t->metric : "");
-    bind_text(s, p + 4, t->cmp);
-    sqlite3_bind_double(s, p + 5, t->value);
+    int q = bind_head(s, p, r, 0);
+    bind_text(s, q, t->task);
+    bind_text(s, q + 1, t->metric ? t->metric : "");
+    bind_text(s, q + 2, t->cmp);
+    sqlite3_bind_double(s, q + 3, t->value);
     if (t->has_value2)
-        sqlite3_bind_double(s, p + 6, t->value2);
+        sqlite3_bind_double(s, q + 4, t->value2);
     else
-        sqlite3_bind_null(s, p + 6);
-    bind_text(s, p + 7, t->unit);
-    bind_text(s, p + 8, t->raw);
-    bind_text(s, p + 9, t->prov.rule);
-    bind_span(s, p + 10, &t->prov.span);
+        sqlite3_bind_null(s, q + 4);
+    bind_text(s, q + 5, t->unit);
+    bind_text(s, q + 6, t->raw);
+    bind_text(s, q + 7, t->prov.rule);
+    bind_span(s, q + 8, &t->prov.span);
 }
 
 /* A deadline's columns from ?p on, null but the first when there is none. */
@@ -767,20 +773,18 @@ static void
 bind_task(sqlite3_stmt *s, int p, const struct pending *r)
 {
     const struct px_task *t = r->item;
-    sqlite3_bind_int64(s, p, r->id);
-    sqlite3_bind_int64(s, p + 1, r->owner);
-    sqlite3_bind_int64(s, p + 2, (sqlite3_int64)r->ord);
-    bind_text(s, p + 3, t->id ? t->id : "");
-    bind_text(s, p + 4, t->origin);
-    bind_text(s, p + 5, t->ordinal);
-    bind_text(s, p + 6, t->text);
-    bind_text(s, p + 7, t->product);
-    bind_text(s, p + 8, t->section);
-    bind_deadline(s, p + 9, &t->deadline);
-    sqlite3_bind_int(s, p + 16, t->leads.present != 0);
-    sqlite3_bind_int(s, p + 17, t->partners.present != 0);
-    bind_text(s, p + 18, t->prov.rule);
-    bind_span(s, p + 19, &t->prov.span);
+    int q = bind_head(s, p, r, 1);
+    bind_text(s, q, t->id ? t->id : "");
+    bind_text(s, q + 1, t->origin);
+    bind_text(s, q + 2, t->ordinal);
+    bind_text(s, q + 3, t->text);
+    bind_text(s, q + 4, t->product);
+    bind_text(s, q + 5, t->section);
+    bind_deadline(s, q + 6, &t->deadline);
+    sqlite3_bind_int(s, q + 13, t->leads.present != 0);
+    sqlite3_bind_int(s, q + 14, t->partners.present != 0);
+    bind_text(s, q + 15, t->prov.rule);
+    bind_span(s, q + 16, &t->prov.span);
 }
 
 /* The rows of a group's inserts: of group_rows[z] rows is the statement first + z. */
