@@ -62,7 +62,7 @@ reader_open(struct reader *rd, struct px_store *shared, const char *db_path, con
     if (!st)
         st = rd->own = px_store_open(db_path, dg);
     rd->db = st;
-    rd->rl = st ? px_reload_new(st, dg) : NULL;
+    rd->rl = st && px_store_map_file(st, dg) == 0 ? px_reload_new(st, dg) : NULL;
     rd->nz = rd->rl ? px_normalizer_new(dg) : NULL;
     rd->ex = rd->nz ? px_extractor_new(rules_dir ? rules_dir : px_rules_default_dir(), rd->nz, dg)
                     : NULL;

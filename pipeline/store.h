@@ -117,6 +117,10 @@ int px_store_replace_extraction(struct px_store *st, int64_t doc_id, const struc
                                 const struct px_digests *d, int write_state, int *changed,
                                 struct px_diag *dg);
 
+/* Read the database file through a memory map (up to 256 MB) from now on: for a reader of
+ * most of the file (reextract). 0 or -1 (reported). */
+int px_store_map_file(struct px_store *st, struct px_diag *dg);
+
 /* The stored extraction state of a document (extract.h): present 0 when none was stored. */
 struct px_store_state {
     int present;
