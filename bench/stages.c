@@ -16,6 +16,7 @@
 #include "ingest.h"
 #include "normalize.h"
 #include "parse.h"
+#include "sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* planex explain — which rule and which source line gave each value. */
 #include "cli.h"
 
+#include "sha256.h"
 #include "store.h"
 
 #include <string.h>

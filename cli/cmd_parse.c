@@ -11,9 +11,9 @@
 #include "../pipeline/normalize.h"
 #include "../pipeline/records_json.h"
 #include "../pipeline/rules.h"
+#include "../pipeline/sha256.h"
 
 #include <errno.h>
-#include <sha2.h>
 #include <string.h>
 
 #include "banned.h"
@@ -95,8 +95,8 @@ print_records(struct cli_extractor *st, struct px_doc *doc, const struct px_buf 
     memset(&ex, 0, sizeof ex);
     if (px_extract(st->ex, doc, &ex, dg) != 0)
         return PX_EXIT_SYSTEM;
-    char sha[SHA256_DIGEST_STRING_LENGTH];
-    SHA256Data((const uint8_t *)data->ptr, data->len, sha);
+    char sha[PX_SHA256_HEX_LEN + 1];
+    px_sha256_hex(data->ptr, data->len, sha);
     struct px_docmeta meta = {doc->name, doc->path, sha, px_format_name(doc->format)};
     return px_extraction_write_jsonl(stdout, &meta, &ex, 0) == 0 ? PX_EXIT_OK : PX_EXIT_SYSTEM;
 }

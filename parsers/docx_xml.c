@@ -26,6 +26,7 @@
 #include "docx_internal.h"
 
 #include "charref.h"
+#include "../pipeline/buf.h"
 
 #include <libxml/parser.h>
 #include <libxml/SAX2.h>
@@ -78,21 +79,12 @@ static const char *const name_text[PX_N_COUNT] = {"",
 static unsigned char name_slot[NAME_SLOTS]; /* open addressing; 0 = empty */
 static size_t name_len[PX_N_COUNT];
 
-static unsigned
-name_hash(const char *s, size_t n)
-{
-    unsigned h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 static void
 names_build(void)
 {
     for (int id = 1; id < PX_N_COUNT; id++) {
         name_len[id] = strlen(name_text[id]);
-        unsigned h = name_hash(name_text[id], strlen(name_text[id]));
+        unsigned h = (unsigned)px_hash_bytes(name_text[id], strlen(name_text[id]));
         while (name_slot[h % NAME_SLOTS])
             h++;
         name_slot[h % NAME_SLOTS] = (unsigned char)id;
@@ -102,7 +94,7 @@ names_build(void)
 static enum px_docx_name
 name_lookup(const char *s, size_t n)
 {
-    for (unsigned h = name_hash(s, n);; h++) {
+    for (unsigned h = (unsigned)px_hash_bytes(s, n);; h++) {
         unsigned id = name_slot[h % NAME_SLOTS];
         if (id == 0)
             return PX_N_OTHER;

@@ -16,8 +16,8 @@
  */
 #include "agency.h"
 
-#include <sha2.h>
-#include <stdio.h>
+#include "sha256.h"
+
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
@@ -143,8 +143,8 @@ struct px_agencies {
     uint32_t abbr_at[257]; /* abbreviations by first byte: abbr_ix[abbr_at[c] .. abbr_at[c + 1]) */
     uint32_t *abbr_ix;     /* NULL while loading */
     struct reading_memo *memo; /* texts read so far (reader_init); changes while ag is const */
-    SHA2_CTX read;             /* of the tables' bytes, as read */
-    char digest[SHA256_DIGEST_STRING_LENGTH];
+    struct px_buf read;        /* the tables as read, until px_agencies_new hashes them */
+    char digest[PX_SHA256_HEX_LEN + 1];
 };
 
 static struct reading_memo *memo_new(void);
@@ -321,15 +321,6 @@ word_key(const char *s, size_t len, struct px_buf *b)
 
 /* ---------------------------------------------------------- interned keys */
 
-static uint32_t
-hash_key(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 /* The id of key s[0..len), or -1. */
 static long
 keys_find(const struct keys *ks, const char *s, size_t len)
@@ -338,7 +329,7 @@ keys_find(const struct keys *ks, const char *s, size_t len)
 
     if (!ks->nslots)
         return -1;
-    for (size_t i = hash_key(s, len) & mask;; i = (i + 1) & mask) {
+    for (size_t i = px_hash_bytes(s, len) & mask;; i = (i + 1) & mask) {
         uint32_t id = ks->slot[i];
         const char *k;
         if (!id)
@@ -353,7 +344,7 @@ static void
 keys_put_slot(struct keys *ks, uint32_t id)
 {
     const char *k = ks->v[id - 1];
-    size_t mask = ks->nslots - 1, i = hash_key(k, strlen(k)) & mask;
+    size_t mask = ks->nslots - 1, i = px_hash_bytes(k, strlen(k)) & mask;
     while (ks->slot[i])
         i = (i + 1) & mask;
     ks->slot[i] = id;
@@ -685,11 +676,8 @@ read_tsv(struct px_agencies *ag, const char *dir, const char *name, line_fn fn, 
     }
     /* the name, the length and the bytes, before the loop below cuts the lines: what
      * decides the tables (px_agencies_digest) */
-    char len[32];
-    snprintf(len, sizeof len, ":%zu:", data.len);
-    SHA256Update(&ag->read, (const uint8_t *)name, strlen(name));
-    SHA256Update(&ag->read, (const uint8_t *)len, strlen(len));
-    SHA256Update(&ag->read, (const uint8_t *)data.ptr, data.len);
+    px_buf_printf(&ag->read, "%s:%zu:", name, data.len);
+    px_buf_put(&ag->read, data.ptr, data.len);
     p = data.ptr;
     while (*p) {
         char *nl = strchr(p, '\n');
@@ -901,7 +889,7 @@ px_agencies_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag 
     struct px_agencies *ag = px_xcalloc(1, sizeof *ag);
 
     ag->memo = memo_new();
-    SHA256Init(&ag->read);
+    ag->read = (struct px_buf)PX_BUF_INIT;
     (void)nz; /* keys are folded here with ICU: tables and text compare alike */
     px_arena_init(&ag->arena);
     /* Abbreviations first: aliases are expanded the same way as the text. */
@@ -916,7 +904,8 @@ px_agencies_new(const char *rules_dir, struct px_normalizer *nz, struct px_diag 
         return NULL;
     }
     index_tables(ag);
-    SHA256End(&ag->read, ag->digest);
+    px_sha256_hex(ag->read.ptr, ag->read.len, ag->digest);
+    px_buf_release(&ag->read);
     return ag;
 }
 
@@ -931,6 +920,7 @@ px_agencies_free(struct px_agencies *ag)
 {
     if (!ag)
         return;
+    px_buf_release(&ag->read); /* kept when a table could not be read */
     for (int w = 0; w < WL_COUNT; w++) {
         free(ag->words[w].v);
         index_release(&ag->words[w].ix);
@@ -1667,7 +1657,7 @@ memo_read(const struct px_agencies *ag, const char *text, size_t len)
     if (m->bytes + len > MEMO_MAX_BYTES)
         memo_forget(m);
     memo_reserve(m);
-    uint32_t hash = hash_key(text, len);
+    uint32_t hash = (uint32_t)px_hash_bytes(text, len);
     struct reading *rd = memo_slot(m, hash, text, len);
     if (rd->text)
         return rd;

@@ -64,6 +64,18 @@ void px_buf_release(struct px_buf *b);
 /* Hand the heap string to the caller (caller frees with free()); the buffer is reset. */
 char *px_buf_detach(struct px_buf *b, size_t *len);
 
+/* FNV-1a of s[0..n): the hash of every lookup table of the project (rule ids, agency keys,
+ * XML names, interned strings). Tables keep their own order, so the value never shows. */
+static inline uint64_t
+px_hash_bytes(const void *s, size_t n)
+{
+    const unsigned char *p = s;
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * UINT64_C(1099511628211);
+    return h;
+}
+
 /* Append v as an unsigned LEB128 number: 7 bits a byte, lowest first, the high bit set on
  * all bytes but the last; at most 10 bytes. The compact blobs of the store use it. */
 void px_buf_put_varint(struct px_buf *b, uint64_t v);

@@ -383,15 +383,6 @@ struct intern {
     size_t nslots;
 };
 
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
 static void
 intern_rehash(struct intern *in)
 {
@@ -399,7 +390,7 @@ intern_rehash(struct intern *in)
     in->nslots = in->nslots ? in->nslots * 2 : 1024;
     in->slots = px_xcalloc(in->nslots, sizeof *in->slots);
     for (size_t id = 0; id < in->n; id++) {
-        size_t i = hash_bytes(in->keys[id], strlen(in->keys[id])) & (in->nslots - 1);
+        size_t i = px_hash_bytes(in->keys[id], strlen(in->keys[id])) & (in->nslots - 1);
         while (in->slots[i])
             i = (i + 1) & (in->nslots - 1);
         in->slots[i] = id + 1;
@@ -411,7 +402,7 @@ intern_id(struct intern *in, const char *s, size_t len)
 {
     if (2 * (in->n + 1) > in->nslots)
         intern_rehash(in);
-    size_t i = hash_bytes(s, len) & (in->nslots - 1);
+    size_t i = px_hash_bytes(s, len) & (in->nslots - 1);
     for (; in->slots[i]; i = (i + 1) & (in->nslots - 1)) {
         const char *k = in->keys[in->slots[i] - 1];
         if (strlen(k) == len && !memcmp(k, s, len))

@@ -14,13 +14,13 @@
 static size_t
 id_hash(const char *s)
 {
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    uint64_t h = px_hash_bytes(s, strlen(s));
     return (size_t)(h ^ (h >> 29));
 }
 
-/* Hash the rule ids: the stages look rules up by id at every block. */
+/* Hash the rule ids: the stages look rules up by id at every block. The target family is
+ * left out: it is the targets stage's own (px_xrule_is_target), and px_xrule serves the
+ * stages before it. */
 static void
 index_ids(struct px_extractor *ex)
 {
@@ -30,6 +30,8 @@ index_ids(struct px_extractor *ex)
     ex->ids = px_xcalloc(cap, sizeof *ex->ids);
     ex->ids_mask = cap - 1;
     for (size_t i = 0; i < ex->rs.n; i++) {
+        if (px_xrule_is_target(&ex->rs.rules[i]))
+            continue;
         size_t h = id_hash(ex->rs.rules[i].id) & ex->ids_mask;
         int dup = 0;
         while (ex->ids[h] && !dup) {
@@ -378,16 +380,11 @@ px_xkey_src(const struct px_xkey *k, size_t off)
 const struct px_rule *
 px_xrule(struct px_xrun *r, const char *id)
 {
-    const struct px_extractor *ex = r->ex;
-    const struct px_rule *rule = NULL;
-    if (!ex->ids)
-        rule = px_rules_find(&ex->rs, id);
-    for (size_t h = id_hash(id) & ex->ids_mask; ex->ids && ex->ids[h] && !rule;
-         h = (h + 1) & ex->ids_mask)
+    const struct px_extractor *ex = r->ex; /* ids: made by px_extractor_new */
+    for (size_t h = id_hash(id) & ex->ids_mask; ex->ids[h]; h = (h + 1) & ex->ids_mask)
         if (strcmp(ex->rs.rules[ex->ids[h] - 1].id, id) == 0)
-            rule = &ex->rs.rules[ex->ids[h] - 1];
-    /* the target family is the targets stage's own (px_xrule_is_target) */
-    return rule && !px_xrule_is_target(rule) ? rule : NULL;
+            return &ex->rs.rules[ex->ids[h] - 1];
+    return NULL;
 }
 
 /* The rules of a prefix, listed on first use. */

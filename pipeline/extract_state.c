@@ -12,9 +12,9 @@
 #define _GNU_SOURCE /* dl_iterate_phdr */
 
 #include "extract_internal.h"
+#include "sha256.h"
 
 #include <link.h>
-#include <sha2.h>
 #include <stdio.h>
 #include <string.h>
 #include <unicode/uversion.h>
@@ -133,11 +133,11 @@ px_xfingerprints(struct px_extractor *ex)
     put_versions(&b);
     px_buf_printf(&b, "agencies %s\n", px_agencies_digest(ex->ag));
     put_rules(&b, &ex->rs, 0);
-    SHA256Data((const uint8_t *)b.ptr, b.len, ex->upstream);
+    px_sha256_hex(b.ptr, b.len, ex->upstream);
     px_buf_clear(&b);
     px_buf_printf(&b, "upstream %s\nmetrics %s\n", ex->upstream, ex->tf.metrics_digest);
     put_rules(&b, &ex->rs, 1);
-    SHA256Data((const uint8_t *)b.ptr, b.len, ex->whole);
+    px_sha256_hex(b.ptr, b.len, ex->whole);
     px_buf_release(&b);
 }
 

@@ -6,6 +6,7 @@
 #include "normalize.h"
 #include "parse.h"
 #include "rules.h"
+#include "sha256.h"
 
 #include <dirent.h>
 #include <errno.h>

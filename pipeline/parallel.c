@@ -6,6 +6,7 @@
 #include "normalize.h"
 #include "parse.h"
 #include "pool.h"
+#include "sha256.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -235,8 +236,8 @@ px_ingest_parallel(struct px_store *st, const char *db_path, const char *rules_d
     /* the workers' connections are open: now the writer may take the write lock */
     if (rc == 0)
         rc = px_store_batch_begin(st, dg);
-    if (rc == 0 && (rc = px_pool_run(&job)) == -2)
-        rc = px_error(dg, "cannot start a worker thread");
+    if (rc == 0)
+        rc = px_pool_run(&job, dg);
     /* A failed file was undone by its savepoint: the files stored before it are kept. */
     if (px_store_batch_commit(st, dg) < 0)
         rc = -1;

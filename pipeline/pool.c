@@ -85,7 +85,7 @@ write_all(struct pool *p)
 }
 
 int
-px_pool_run(const struct px_pool_job *job)
+px_pool_run(const struct px_pool_job *job, struct px_diag *dg)
 {
     struct pool p = {.job = job};
     pthread_mutex_init(&p.mu, NULL);
@@ -98,7 +98,7 @@ px_pool_run(const struct px_pool_job *job)
     for (; started < job->nworkers; started++) {
         ta[started] = (struct thread_arg){&p, job->workers[started]};
         if (pthread_create(&th[started], NULL, worker_main, &ta[started]) != 0) {
-            rc = -2;
+            rc = px_error(dg, "cannot start a worker thread");
             break;
         }
     }

@@ -3,7 +3,8 @@
  * back in order: the shape of `planex ingest -j N` (parallel.h) and of
  * `planex reextract -j N` (reextract.h).
  *
- * Includes nothing but stddef.h. Used by parallel.c and reextract.c.
+ * Includes diag.h (a thread that cannot start is reported) and stddef.h. Used by parallel.c and
+ * reextract.c.
  *
  * Items 0..n-1 are handed to the workers in order; each works on its item in
  * a slot of its own; the calling thread writes the slots back in item order
@@ -19,6 +20,8 @@
  */
 #ifndef PX_POOL_H
 #define PX_POOL_H
+
+#include "diag.h"
 
 #include <stddef.h>
 
@@ -43,8 +46,8 @@ struct px_pool_job {
     void *arg;
 };
 
-/* Run the job. Returns 0; -1 when a write failed (the writer reported why); -2 when a worker
- * thread could not start (nothing reported: the caller says so). */
-int px_pool_run(const struct px_pool_job *job);
+/* Run the job. Returns 0, or -1 when a write failed (the writer reported why) or a worker
+ * thread could not start (reported into dg). */
+int px_pool_run(const struct px_pool_job *job, struct px_diag *dg);
 
 #endif

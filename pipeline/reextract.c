@@ -207,8 +207,8 @@ run_parallel(struct run *r, struct slot *slots, size_t window, const char *db_pa
                               .arg = r};
     if (rc == 0) /* the readers are open: now the writer may take the write lock */
         rc = px_store_batch_begin(r->st, r->dg);
-    if (rc == 0 && (rc = px_pool_run(&job)) == -2)
-        rc = px_error(r->dg, "cannot start a worker thread");
+    if (rc == 0)
+        rc = px_pool_run(&job, r->dg);
     for (int i = 0; i < opened; i++)
         reader_close(&w[i].rd);
     free(ptrs);

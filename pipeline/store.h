@@ -180,7 +180,4 @@ int px_store_load(struct px_store *st, int64_t doc_id, struct px_arena *a, struc
 /* The raw sqlite3 handle, for read-only modules (export, diff, report). Borrowed. */
 struct sqlite3 *px_store_db(struct px_store *st);
 
-/* sha256 of a byte range as 64 lowercase hex digits + NUL. */
-void px_sha256_hex(const void *data, size_t len, char out[65]);
-
 #endif

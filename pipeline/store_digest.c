@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include "buf.h"
+#include "sha256.h"
 
 #include <string.h>
 

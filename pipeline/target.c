@@ -3,9 +3,10 @@
  */
 #include "target.h"
 
+#include "sha256.h"
+
 #include <errno.h>
 #include <math.h>
-#include <sha2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,7 @@ load_metrics(struct px_target_finder *tf, const char *path, struct px_diag *dg)
     struct px_buf text = PX_BUF_INIT;
     if (px_read_file(path, &text) != 0)
         return px_error(dg, "cannot read metric list '%s': %s", path, strerror(errno));
-    SHA256Data((const uint8_t *)text.ptr, text.len, tf->metrics_digest);
+    px_sha256_hex(text.ptr, text.len, tf->metrics_digest);
     size_t i = 0;
     int header = 1;
     while (i < text.len) {
